@@ -1,0 +1,192 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/mlctl/mlctl/internal/errs"
+)
+
+// Client calls one cluster's leader.
+type Client struct {
+	base  string
+	token string
+	http  *http.Client
+}
+
+// NewClient makes a client for the leader at addr (host:port), trusting only
+// the cluster CA caPEM and sending token on every call.
+func NewClient(addr, token string, caPEM []byte) (*Client, error) {
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(caPEM) {
+		return nil, errors.New("the cluster record's CA certificate is not valid PEM")
+	}
+	tr := &http.Transport{
+		TLSClientConfig:     &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS13},
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+		TLSHandshakeTimeout: 5 * time.Second,
+	}
+	return &Client{base: "https://" + addr, token: token, http: &http.Client{Transport: tr}}, nil
+}
+
+// Error is an error the leader answered with.
+type Error struct {
+	Status int
+	Code   string `json:"code"`
+	Msg    string `json:"error"`
+	Hint   string `json:"hint"`
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Unwrap lets errors.Is(err, fs.ErrNotExist) see a not-found answer.
+func (e *Error) Unwrap() error {
+	if e.Code == "not_found" {
+		return fs.ErrNotExist
+	}
+	return nil
+}
+
+func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return errs.New(errs.Timeout, ctx.Err(), "")
+		}
+		return errs.New(errs.Error, fmt.Errorf("cannot reach the cluster leader at %s: %w", c.base, err),
+			"the cluster may have stopped; check with mlctl cluster status")
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		e := &Error{Status: resp.StatusCode}
+		raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		if json.Unmarshal(raw, e) != nil || e.Msg == "" {
+			e.Msg = fmt.Sprintf("leader answered %s: %s", resp.Status, bytes.TrimSpace(raw))
+		}
+		code := errs.Error
+		switch {
+		case e.Code == "not_found":
+			code = errs.NotFound
+		case resp.StatusCode == http.StatusBadRequest:
+			code = errs.Error
+		case resp.StatusCode == http.StatusUnauthorized:
+			code = errs.Auth
+		}
+		return errs.New(code, e, e.Hint)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("reading the leader's answer to %s %s: %w", method, path, err)
+	}
+	return nil
+}
+
+// Cloud returns the cloud's status.
+func (c *Client) Cloud(ctx context.Context) (*CloudStatus, error) {
+	var s CloudStatus
+	return &s, c.do(ctx, http.MethodGet, "/api/v1/cloud", nil, &s)
+}
+
+// ImportFrame starts an import job.
+func (c *Client) ImportFrame(ctx context.Context, req ImportRequest) (*Job, error) {
+	var j Job
+	return &j, c.do(ctx, http.MethodPost, "/api/v1/frames/import", req, &j)
+}
+
+// Job returns a job's state.
+func (c *Client) Job(ctx context.Context, id string) (*Job, error) {
+	var j Job
+	return &j, c.do(ctx, http.MethodGet, "/api/v1/jobs/"+url.PathEscape(id), nil, &j)
+}
+
+// WaitJob polls a job until it ends, calling progress on each poll. A failed
+// job is returned with an error carrying its message.
+func (c *Client) WaitJob(ctx context.Context, id string, progress func(*Job)) (*Job, error) {
+	delay := 20 * time.Millisecond
+	for {
+		j, err := c.Job(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if progress != nil {
+			progress(j)
+		}
+		switch j.State {
+		case "done":
+			return j, nil
+		case "failed":
+			return j, errs.New(errs.Error, fmt.Errorf("%s failed: %s", j.Kind, j.Error), "")
+		}
+		select {
+		case <-ctx.Done():
+			return j, errs.New(errs.Timeout, fmt.Errorf("gave up waiting for job %s: %w", id, ctx.Err()), "the job goes on in the cluster")
+		case <-time.After(delay):
+		}
+		if delay < 500*time.Millisecond {
+			delay *= 2
+		}
+	}
+}
+
+// Frames lists the frames.
+func (c *Client) Frames(ctx context.Context) ([]FrameInfo, error) {
+	var fs []FrameInfo
+	return fs, c.do(ctx, http.MethodGet, "/api/v1/frames", nil, &fs)
+}
+
+// Frame describes one frame.
+func (c *Client) Frame(ctx context.Context, name string) (*FrameInfo, error) {
+	var f FrameInfo
+	return &f, c.do(ctx, http.MethodGet, "/api/v1/frames/"+url.PathEscape(name), nil, &f)
+}
+
+// Summary computes a frame's column summary.
+func (c *Client) Summary(ctx context.Context, name string) (*Summary, error) {
+	var s Summary
+	return &s, c.do(ctx, http.MethodGet, "/api/v1/frames/"+url.PathEscape(name)+"/summary", nil, &s)
+}
+
+// Split splits a frame by rows.
+func (c *Client) Split(ctx context.Context, req SplitRequest) ([]FrameInfo, error) {
+	var fs []FrameInfo
+	return fs, c.do(ctx, http.MethodPost, "/api/v1/frames/"+url.PathEscape(req.Frame)+"/split", req, &fs)
+}
+
+// DeleteFrame deletes a frame.
+func (c *Client) DeleteFrame(ctx context.Context, name string) error {
+	return c.do(ctx, http.MethodDelete, "/api/v1/frames/"+url.PathEscape(name), nil, nil)
+}
+
+// Shutdown asks the leader to stop every node.
+func (c *Client) Shutdown(ctx context.Context) error {
+	return c.do(ctx, http.MethodPost, "/api/v1/shutdown", struct{}{}, nil)
+}

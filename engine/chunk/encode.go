@@ -1,0 +1,285 @@
+package chunk
+
+import (
+	"fmt"
+	"math"
+)
+
+// MaxRows bounds the rows of one chunk. Parse cuts chunks of ~10k–1M rows, so
+// the bound only matters for hostile wire input (Unmarshal rejects more) and
+// keeps sparse row indices in a uint32.
+const MaxRows = 1 << 28
+
+// maxScale is the largest decimal scale tried: beyond 9 digits the scaled
+// integer of a typical value no longer fits the exact float64 range.
+const maxScale = 9
+
+// maxExact is the largest magnitude of a stored integer. Beyond 2^53 an
+// int64 no longer converts to float64 exactly.
+const maxExact = 1 << 53
+
+// pow10 holds exact powers of ten; the decode formula for a scaled chunk is
+// float64(x+bias) / pow10[scale]. Division (not multiplication by 10^-s,
+// which is inexact) makes the result the correctly rounded decimal, i.e. the
+// very double a parser produced from the decimal text.
+var pow10 = [maxScale + 1]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
+
+const (
+	oneBits     = 0x3FF0000000000000 // math.Float64bits(1)
+	negZeroBits = 1 << 63            // math.Float64bits(-0.0)
+)
+
+// hdrBytes is the fixed per-chunk overhead MemBytes charges: the struct,
+// its slice headers and the interface word that points at it.
+const hdrBytes = 64
+
+// numStats is what one pass over the input learns.
+type numStats struct {
+	n, na      int
+	zeros      int // +0.0 only: -0.0 is neither Bit nor sparse fill
+	ones       int
+	negZero    bool
+	min, max   float64 // of non-NA values
+	intOK      bool    // every non-NA value is x/10^scale for an integer x
+	scale      int
+	lastChange int // index at which scale last grew; earlier rows need re-checking
+}
+
+// gather is the stats pass. It avoids float32 checks: those are needed only
+// when the integer route fails, which usually shows on the first row.
+func gather(vals []float64) numStats {
+	st := numStats{n: len(vals), min: math.Inf(1), max: math.Inf(-1), intOK: true}
+	scale := 0
+	i := 0
+	for ; i < len(vals); i++ {
+		v := vals[i]
+		if v != v {
+			st.na++
+			continue
+		}
+		st.observe(v)
+		if scale == 0 {
+			if v == math.Trunc(v) {
+				continue
+			}
+		} else if exactAt(v, scale) {
+			continue
+		}
+		scale = climb(v, scale+1)
+		if scale < 0 {
+			st.intOK = false
+			i++
+			break
+		}
+		st.lastChange = i
+	}
+	for ; i < len(vals); i++ {
+		v := vals[i]
+		if v != v {
+			st.na++
+			continue
+		}
+		st.observe(v)
+	}
+	st.scale = max(scale, 0)
+	if st.negZero {
+		st.intOK = false
+	}
+	return st
+}
+
+func (st *numStats) observe(v float64) {
+	switch math.Float64bits(v) {
+	case 0:
+		st.zeros++
+	case oneBits:
+		st.ones++
+	case negZeroBits:
+		st.negZero = true
+	}
+	if v < st.min {
+		st.min = v
+	}
+	if v > st.max {
+		st.max = v
+	}
+}
+
+// exactAt reports whether v decodes back bit-exactly from scale s. Callers
+// also range-check the scaled value, so x here is an exact integer.
+func exactAt(v float64, s int) bool {
+	p := pow10[s]
+	x := math.RoundToEven(v * p)
+	return math.Float64bits(x/p) == math.Float64bits(v)
+}
+
+// climb returns the smallest scale ≥ from at which v is exact, or -1.
+func climb(v float64, from int) int {
+	for s := from; s <= maxScale; s++ {
+		if exactAt(v, s) {
+			return s
+		}
+	}
+	return -1
+}
+
+// constant reports whether every non-NA value has the same bits. min == max
+// cannot tell +0 from -0, so the zero counts settle that case.
+func (st *numStats) constant() bool {
+	if math.Float64bits(st.min) != math.Float64bits(st.max) {
+		return false
+	}
+	nn := st.n - st.na
+	return st.min != 0 || st.zeros == 0 || st.zeros == nn
+}
+
+// plan is a dense encoding decided from the stats, before it is built.
+type plan struct {
+	enc   Encoding
+	bias  int64
+	scale int
+	bytes int // payload size, for comparing against sparse
+}
+
+// EncodeNumeric stores vals (NaN = NA) in the smallest encoding that gives
+// every non-NA value back bit-exactly. vals is not retained. It panics if
+// len(vals) > MaxRows, a caller bug like an index out of range.
+func EncodeNumeric(vals []float64) Chunk {
+	if len(vals) > MaxRows {
+		panic(fmt.Sprintf("chunk: EncodeNumeric of %d rows exceeds MaxRows (%d)", len(vals), MaxRows))
+	}
+	return encode(vals, true)
+}
+
+func encode(vals []float64, allowSparse bool) Chunk {
+	st := gather(vals)
+	n := st.n
+	if st.na == n {
+		return &constChunk{n: n, bits: math.Float64bits(NA)}
+	}
+	if st.na == 0 && st.constant() {
+		return &constChunk{n: n, bits: math.Float64bits(st.min)}
+	}
+	p := choose(vals, &st)
+	if allowSparse && n >= 16 {
+		if sp := trySparse(vals, &st, p.bytes); sp != nil {
+			return sp
+		}
+	}
+	return build(vals, &st, p)
+}
+
+// choose picks the cheapest dense encoding. Ties go to the integer form:
+// it keeps "this column is whole numbers" visible to readers of the chunk.
+func choose(vals []float64, st *numStats) plan {
+	n := st.n
+	if st.zeros+st.ones+st.na == n {
+		b := bitWords(n) * 8
+		if st.na > 0 {
+			b *= 2
+		}
+		return plan{enc: Bit, bytes: b}
+	}
+	if p, ok := intPlan(st); ok && p.enc != Int64 {
+		return p
+	}
+	if float32Exact(vals) {
+		return plan{enc: Float32, bytes: 4 * n}
+	}
+	if p, ok := intPlan(st); ok {
+		return p
+	}
+	return plan{enc: Float64, bytes: 8 * n}
+}
+
+var intWidths = [...]struct {
+	enc  Encoding
+	bits uint
+}{{Int8, 8}, {Int16, 16}, {Int32, 32}, {Int64, 64}}
+
+// intPlan fits the scaled range into the narrowest width. The width's
+// minimum is the NA sentinel, so it is usable as a value only without NA.
+func intPlan(st *numStats) (plan, bool) {
+	if !st.intOK {
+		return plan{}, false
+	}
+	p := pow10[st.scale]
+	lo, hi := st.min*p, st.max*p
+	if !(lo >= -maxExact && hi <= maxExact) {
+		return plan{}, false
+	}
+	minX, maxX := int64(math.RoundToEven(lo)), int64(math.RoundToEven(hi))
+	for _, w := range intWidths {
+		if w.enc == Int64 && st.scale != 0 {
+			break // an 8-byte scaled int is no smaller than Float64 and slower
+		}
+		wlo, whi := int64(-1)<<(w.bits-1), int64(1)<<(w.bits-1)-1
+		if w.bits == 64 {
+			whi = math.MaxInt64
+		}
+		if st.na > 0 {
+			wlo++
+		}
+		bytes := st.n * int(w.bits/8)
+		switch {
+		case minX >= wlo && maxX <= whi:
+			return plan{enc: w.enc, scale: st.scale, bytes: bytes}, true
+		case w.bits < 64 && uint64(maxX-minX) <= uint64(whi-wlo):
+			return plan{enc: w.enc, scale: st.scale, bias: minX - wlo, bytes: bytes}, true
+		}
+	}
+	return plan{}, false
+}
+
+// build materialises a plan. A scaled plan can still fail verification (a
+// value exact at a lower scale that is not at the final one); then the
+// chunk falls back to the float encodings.
+func build(vals []float64, st *numStats, p plan) Chunk {
+	switch p.enc {
+	case Bit:
+		return encodeBit(vals, st.na > 0)
+	case Int8:
+		if c, ok := encodeInts[int8](vals, st, p); ok {
+			return c
+		}
+	case Int16:
+		if c, ok := encodeInts[int16](vals, st, p); ok {
+			return c
+		}
+	case Int32:
+		if c, ok := encodeInts[int32](vals, st, p); ok {
+			return c
+		}
+	case Int64:
+		if c, ok := encodeInts[int64](vals, st, p); ok {
+			return c
+		}
+	case Float32:
+		return encodeFloat32(vals)
+	case Float64:
+		return encodeFloat64(vals)
+	}
+	if float32Exact(vals) {
+		return encodeFloat32(vals)
+	}
+	return encodeFloat64(vals)
+}
+
+// float32Exact: NaN converts to NaN, which is still NA, so it never blocks.
+func float32Exact(vals []float64) bool {
+	for _, v := range vals {
+		if float64(float32(v)) != v && v == v {
+			return false
+		}
+	}
+	return true
+}
+
+func grow(dst []float64, n int) []float64 {
+	if cap(dst) < n {
+		return make([]float64, n)
+	}
+	return dst[:n]
+}
+
+func bitWords(n int) int { return (n + 63) >> 6 }

@@ -1,0 +1,383 @@
+package leader
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/mlctl/mlctl/engine/api"
+	"github.com/mlctl/mlctl/engine/frame"
+	"github.com/mlctl/mlctl/engine/node"
+	"github.com/mlctl/mlctl/engine/parse"
+)
+
+var frameName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+
+// checkImport validates the request and reserves the frame name.
+func (l *Leader) checkImport(req *api.ImportRequest) error {
+	if !frameName.MatchString(req.Name) {
+		return badRequest(fmt.Errorf("frame name %q: use letters, digits, '_', '.', '-' (up to 128)", req.Name))
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.busy[req.Name] {
+		return conflict(fmt.Errorf("frame %q is being written by another job", req.Name), "wait for it, or pick another --name")
+	}
+	if _, ok := l.frames[req.Name]; ok && !req.Replace {
+		return conflict(fmt.Errorf("frame %q already exists", req.Name), "add --replace to overwrite it, or pick another --name")
+	}
+	l.busy[req.Name] = true
+	return nil
+}
+
+func (l *Leader) release(name string) {
+	l.mu.Lock()
+	delete(l.busy, name)
+	l.mu.Unlock()
+}
+
+// importPlan is the units of one import and who parses them.
+type importPlan struct {
+	id      string
+	files   []inputFile
+	units   []node.Unit
+	fileOf  []int // unit -> file index
+	home    []int // unit -> node
+	results []node.UnitResult
+	empty   []bool // unit whose range lies inside the previous unit's last record
+}
+
+func (l *Leader) plan(files []inputFile, groups []int, header bool) *importPlan {
+	b := make([]byte, 8)
+	rand.Read(b)
+	p := &importPlan{id: hex.EncodeToString(b), files: files}
+	for fi, f := range files {
+		add := func(u node.Unit) {
+			u.ID = len(p.units)
+			u.File = f.path
+			u.Kind = f.kind
+			p.units = append(p.units, u)
+			p.fileOf = append(p.fileOf, fi)
+		}
+		switch f.kind {
+		case node.UnitParquet:
+			for g := 0; g < groups[fi]; g++ {
+				add(node.Unit{RowGroup: g})
+			}
+		case node.UnitGzip:
+			add(node.Unit{SkipHeader: header})
+		default:
+			rs := int64(l.opts.RangeSize)
+			for s := int64(0); s < f.size; s += rs {
+				add(node.Unit{Start: s, End: min(s+rs, f.size), AtRecordStart: s == 0, SkipHeader: s == 0 && header})
+			}
+		}
+	}
+	// Contiguous blocks of units per node keep most record chains local.
+	n := len(l.members)
+	for u := range p.units {
+		p.home = append(p.home, u*n/len(p.units))
+	}
+	p.results = make([]node.UnitResult, len(p.units))
+	p.empty = make([]bool, len(p.units))
+	return p
+}
+
+// importFrame runs one import job.
+func (l *Leader) importFrame(ctx context.Context, req *api.ImportRequest, progress progressFunc, warn func(string)) (err error) {
+	if err := l.healthy(); err != nil {
+		return err
+	}
+	opt, err := guessOptions(req)
+	if err != nil {
+		return err
+	}
+	files, err := statInputs(req.Paths)
+	if err != nil {
+		return err
+	}
+	progress(0.02, "guessing the column types")
+	setup, groups, err := setupFor(files, opt)
+	if err != nil {
+		return err
+	}
+	p := l.plan(files, groups, setup.Header)
+	defer func() {
+		if err != nil {
+			l.abortImport(p.id)
+		}
+	}()
+	for attempt := 0; ; attempt++ {
+		progress(0.05, fmt.Sprintf("parsing %d ranges on %d nodes", len(p.units), len(l.members)))
+		if err := l.parseUnits(ctx, p, setup, p.allUnits()); err != nil {
+			return err
+		}
+		progress(0.7, "checking record boundaries")
+		if err := l.chainCheck(ctx, p, setup); err != nil {
+			return err
+		}
+		promoted := l.promote(p, setup, warn)
+		if !promoted {
+			break
+		}
+		if attempt > len(setup.Names) {
+			return fmt.Errorf("column types kept changing while parsing; set them with --col-type")
+		}
+		l.abortImport(p.id)
+	}
+	progress(0.8, "unifying categorical domains")
+	fr := &frame.Frame{Name: req.Name, Source: sourceOf(req.Paths)}
+	place := l.placements(p, setup, fr)
+	if old, ok := l.frame(req.Name); ok {
+		if err := l.dropFrame(ctx, old.Name); err != nil {
+			return err
+		}
+	}
+	progress(0.85, "encoding chunks")
+	if err := l.commit(ctx, p, fr, place); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	l.frames[fr.Name] = fr
+	l.mu.Unlock()
+	return nil
+}
+
+func (p *importPlan) allUnits() []int {
+	out := make([]int, len(p.units))
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+func sourceOf(paths []string) string {
+	if len(paths) == 1 {
+		return paths[0]
+	}
+	return fmt.Sprintf("%s and %d more", paths[0], len(paths)-1)
+}
+
+// parseUnits sends the given units to their nodes and stores the results.
+func (l *Leader) parseUnits(ctx context.Context, p *importPlan, setup *parse.Setup, which []int) error {
+	byNode := map[int][]node.Unit{}
+	for _, u := range which {
+		byNode[p.home[u]] = append(byNode[p.home[u]], p.units[u])
+	}
+	idxs := make([]int, 0, len(byNode))
+	for n := range byNode {
+		idxs = append(idxs, n)
+	}
+	sort.Ints(idxs)
+	return l.forAll(ctx, idxs, func(ctx context.Context, idx int) error {
+		req := &node.ParseRequest{Import: p.id, Setup: *setup, Units: byNode[idx], RangeSize: l.opts.RangeSize}
+		var resp *node.ParseResponse
+		err := l.call(ctx, idx, node.PathParse, req, &resp, func() (err error) {
+			resp, err = l.self.Parse(ctx, req)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range resp.Units {
+			p.results[r.ID] = r
+		}
+		return nil
+	})
+}
+
+// chainCheck walks each text file's ranges in order. A range is right only
+// if its first record starts where the previous range's last record ended; a
+// range that guessed wrong (its start fell inside a quoted field with a line
+// break) is parsed again from the right place. Only then is a parse error
+// real, and its line number absolute.
+func (l *Leader) chainCheck(ctx context.Context, p *importPlan, setup *parse.Setup) error {
+	var prevEnd int64
+	lines := 0
+	for u := range p.units {
+		unit := &p.units[u]
+		if unit.Kind == node.UnitParquet {
+			if r := p.results[u]; r.Err != "" {
+				return fmt.Errorf("%s: row group %d: %s", unit.File, unit.RowGroup, r.Err)
+			}
+			continue
+		}
+		if unit.Kind == node.UnitGzip || unit.Start == 0 {
+			prevEnd, lines = 0, 0
+		}
+		reparsed := false
+		for unit.Start > 0 && !reparsed {
+			r := p.results[u]
+			if prevEnd >= unit.End {
+				p.empty[u] = true
+				break
+			}
+			if r.Err == "" && len(r.Subs) == 1 && r.Subs[0].Start == prevEnd {
+				break
+			}
+			unit.Start, unit.AtRecordStart = prevEnd, true
+			if err := l.parseUnits(ctx, p, setup, []int{u}); err != nil {
+				return err
+			}
+			reparsed = true
+		}
+		if p.empty[u] {
+			continue
+		}
+		r := p.results[u]
+		if r.Err != "" {
+			if r.ParseMsg != "" {
+				return badRequest(fmt.Errorf("%s:%d: %s", unit.File, lines+r.Line, r.ParseMsg))
+			}
+			return fmt.Errorf("%s: %s", unit.File, r.Err)
+		}
+		for _, s := range r.Subs {
+			for k := range s.Mismatches {
+				s.Mismatches[k].Line += lines
+			}
+			prevEnd = s.End
+			lines += s.Lines
+		}
+	}
+	return nil
+}
+
+// promote changes the type of every guessed column that met a value it could
+// not hold to categorical, with a warning; it reports whether it did.
+func (l *Leader) promote(p *importPlan, setup *parse.Setup, warn func(string)) bool {
+	done := map[int]bool{}
+	for u, r := range p.results {
+		if p.empty[u] {
+			continue
+		}
+		for _, s := range r.Subs {
+			for _, m := range s.Mismatches {
+				if done[m.Column] || setup.Overridden[m.Column] {
+					continue
+				}
+				done[m.Column] = true
+				old := setup.Types[m.Column]
+				setup.Types[m.Column] = frame.Categorical
+				warn(fmt.Sprintf("column %q looked %s in the first rows, but %s:%d has %q; imported as categorical (set --col-type %s=... to choose)",
+					setup.Names[m.Column], old, p.units[u].File, m.Line, m.Value, setup.Names[m.Column]))
+			}
+		}
+	}
+	return len(done) > 0
+}
+
+func (l *Leader) abortImport(id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2e9)
+	defer cancel()
+	l.forAll(ctx, l.allNodes(), func(ctx context.Context, idx int) error {
+		req := &node.AbortRequest{Import: id}
+		l.call(ctx, idx, node.PathAbort, req, nil, func() error { l.self.Abort(id); return nil })
+		return nil
+	})
+}
+
+// placements unifies categorical domains (sorted, so codes do not depend on
+// the node count) and numbers the chunks in file and range order.
+func (l *Leader) placements(p *importPlan, setup *parse.Setup, fr *frame.Frame) map[int][]node.Placement {
+	ncol := len(setup.Names)
+	fr.Columns = make([]frame.Column, ncol)
+	for c := range fr.Columns {
+		fr.Columns[c] = frame.Column{Name: setup.Names[c], Type: setup.Types[c]}
+		if setup.Types[c] != frame.Categorical {
+			continue
+		}
+		set := map[string]struct{}{}
+		for u, r := range p.results {
+			if p.empty[u] {
+				continue
+			}
+			for _, s := range r.Subs {
+				for _, v := range s.Domains[c] {
+					set[v] = struct{}{}
+				}
+			}
+		}
+		dom := make([]string, 0, len(set))
+		for v := range set {
+			dom = append(dom, v)
+		}
+		sort.Strings(dom)
+		fr.Columns[c].Domain = dom
+	}
+	codeOf := make([]map[string]int32, ncol)
+	for c, col := range fr.Columns {
+		if col.Type == frame.Categorical {
+			codeOf[c] = make(map[string]int32, len(col.Domain))
+			for i, v := range col.Domain {
+				codeOf[c][v] = int32(i)
+			}
+		}
+	}
+	place := map[int][]node.Placement{}
+	next := 0
+	for u, r := range p.results {
+		if p.empty[u] {
+			continue
+		}
+		for si, s := range r.Subs {
+			if s.Rows == 0 {
+				continue
+			}
+			pl := node.Placement{Unit: u, Sub: si, Index: next, Remap: make([][]int32, ncol)}
+			for c := range fr.Columns {
+				if codeOf[c] == nil {
+					continue
+				}
+				m := make([]int32, len(s.Domains[c]))
+				for i, v := range s.Domains[c] {
+					m[i] = codeOf[c][v]
+				}
+				pl.Remap[c] = m
+			}
+			place[p.home[u]] = append(place[p.home[u]], pl)
+			fr.Chunks = append(fr.Chunks, frame.ChunkRef{Index: next, Home: p.home[u], Rows: int64(s.Rows)})
+			next++
+		}
+	}
+	return place
+}
+
+// commit has every node encode its pieces as chunks.
+func (l *Leader) commit(ctx context.Context, p *importPlan, fr *frame.Frame, place map[int][]node.Placement) error {
+	meta := *fr
+	meta.Chunks = nil
+	return l.forAll(ctx, l.allNodes(), func(ctx context.Context, idx int) error {
+		req := &node.CommitRequest{Import: p.id, Frame: meta, Place: place[idx]}
+		var resp *node.CommitResponse
+		err := l.call(ctx, idx, node.PathCommit, req, &resp, func() (err error) {
+			resp, err = l.self.Commit(ctx, req)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		l.mu.Lock()
+		for _, ci := range resp.Chunks {
+			fr.Chunks[ci.Index].Bytes = ci.Bytes
+		}
+		l.mu.Unlock()
+		return nil
+	})
+}
+
+// dropFrame deletes a frame everywhere.
+func (l *Leader) dropFrame(ctx context.Context, name string) error {
+	l.mu.Lock()
+	delete(l.frames, name)
+	l.mu.Unlock()
+	return l.forAll(ctx, l.allNodes(), func(ctx context.Context, idx int) error {
+		req := &node.DeleteRequest{Name: name}
+		return l.call(ctx, idx, node.PathDelete, req, nil, func() error { l.self.DeleteFrame(name); return nil })
+	})
+}
+
+var _ = strings.Join

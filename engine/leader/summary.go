@@ -1,0 +1,150 @@
+package leader
+
+import (
+	"context"
+	"math"
+
+	"github.com/mlctl/mlctl/engine/api"
+	"github.com/mlctl/mlctl/engine/chunk"
+	"github.com/mlctl/mlctl/engine/frame"
+	"github.com/mlctl/mlctl/engine/mr"
+)
+
+// ColStats are one column's moments over some rows. Mean and M2 (the sum of
+// squared deviations) combine exactly as Chan, Golub and LeVeque describe,
+// which is stable and, in the fixed reduce tree, deterministic.
+type ColStats struct {
+	N, NA    int64
+	Min, Max float64
+	Mean, M2 float64
+}
+
+// ChunkStats computes stats of one chunk's values (NaN = NA) in two passes.
+func ChunkStats(vals []float64) ColStats {
+	s := ColStats{Min: math.Inf(1), Max: math.Inf(-1)}
+	var sum float64
+	for _, v := range vals {
+		if math.IsNaN(v) {
+			s.NA++
+			continue
+		}
+		s.N++
+		sum += v
+		s.Min = math.Min(s.Min, v)
+		s.Max = math.Max(s.Max, v)
+	}
+	if s.N == 0 {
+		return s
+	}
+	s.Mean = sum / float64(s.N)
+	for _, v := range vals {
+		if !math.IsNaN(v) {
+			d := v - s.Mean
+			s.M2 += d * d
+		}
+	}
+	return s
+}
+
+// Combine merges the stats of a (lower rows) and b.
+func Combine(a, b ColStats) ColStats {
+	if a.N == 0 {
+		b.NA += a.NA
+		return b
+	}
+	if b.N == 0 {
+		a.NA += b.NA
+		return a
+	}
+	n := a.N + b.N
+	d := b.Mean - a.Mean
+	return ColStats{
+		N: n, NA: a.NA + b.NA,
+		Min: math.Min(a.Min, b.Min), Max: math.Max(a.Max, b.Max),
+		Mean: a.Mean + d*float64(b.N)/float64(n),
+		M2:   a.M2 + b.M2 + d*d*float64(a.N)*float64(b.N)/float64(n),
+	}
+}
+
+type summaryArgs struct{}
+
+// SummaryTask computes per-column stats of a frame.
+var SummaryTask = mr.Register(&mr.Func[summaryArgs, []ColStats]{
+	Name: "summary",
+	Chunk: func(_ summaryArgs, _ int, cols []chunk.Chunk, f *frame.Frame) ([]ColStats, error) {
+		out := make([]ColStats, len(cols))
+		var buf []float64
+		for c, ch := range cols {
+			if ch.Encoding() == chunk.Str {
+				for i := 0; i < ch.Len(); i++ {
+					if ch.IsNA(i) {
+						out[c].NA++
+					} else {
+						out[c].N++
+					}
+				}
+				continue
+			}
+			buf = ch.Floats(buf)
+			out[c] = ChunkStats(buf[:ch.Len()])
+		}
+		return out, nil
+	},
+	Reduce: func(a, b []ColStats) []ColStats {
+		if a == nil {
+			return b
+		}
+		out := make([]ColStats, len(a))
+		for i := range a {
+			out[i] = Combine(a[i], b[i])
+		}
+		return out
+	},
+})
+
+// Summary computes a frame's column summary on the cloud.
+func (l *Leader) Summary(ctx context.Context, name string) (*api.Summary, error) {
+	f, ok := l.frame(name)
+	if !ok {
+		return nil, frameNotFound(name)
+	}
+	if err := l.healthy(); err != nil {
+		return nil, err
+	}
+	ctx, done := l.operation(ctx)
+	defer done()
+	stats, err := SummaryTask.Run(ctx, l, f, summaryArgs{})
+	if err != nil {
+		return nil, err
+	}
+	return SummaryOf(f, stats), nil
+}
+
+// SummaryOf turns reduced stats into the API's summary.
+func SummaryOf(f *frame.Frame, stats []ColStats) *api.Summary {
+	s := &api.Summary{Name: f.Name, Rows: f.Rows()}
+	for c, col := range f.Columns {
+		cs := api.ColumnSummary{Name: col.Name, Type: string(col.Type)}
+		var st ColStats
+		if c < len(stats) {
+			st = stats[c]
+		}
+		cs.NACount = st.NA
+		switch col.Type {
+		case frame.Numeric, frame.Time:
+			if st.N > 0 {
+				cs.Min, cs.Max, cs.Mean = ptr(st.Min), ptr(st.Max), ptr(st.Mean)
+				if st.N > 1 {
+					cs.SD = ptr(math.Sqrt(st.M2 / float64(st.N-1)))
+				}
+			}
+		case frame.Categorical:
+			k := int64(len(col.Domain))
+			cs.Cardinality = &k
+		}
+		s.Columns = append(s.Columns, cs)
+	}
+	return s
+}
+
+func ptr(v float64) *float64 { return &v }

@@ -1,0 +1,259 @@
+package node
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime"
+	"syscall"
+
+	"github.com/mlctl/mlctl/engine/chunk"
+	"github.com/mlctl/mlctl/engine/frame"
+	"github.com/mlctl/mlctl/engine/mr"
+	"github.com/mlctl/mlctl/engine/parse"
+)
+
+// pendingImport holds parsed rows between Parse and Commit.
+type pendingImport struct {
+	units map[int][]*parse.Result
+}
+
+// Parse parses the request's units (in parallel) and keeps the rows.
+func (n *Node) Parse(ctx context.Context, req *ParseRequest) (*ParseResponse, error) {
+	files := map[string][]byte{}
+	var unmaps []func()
+	defer func() {
+		for _, u := range unmaps {
+			u()
+		}
+	}()
+	for _, u := range req.Units {
+		if u.Kind != UnitCSV {
+			continue
+		}
+		if _, ok := files[u.File]; ok {
+			continue
+		}
+		data, unmap, err := mapFile(u.File)
+		if err != nil {
+			return nil, err
+		}
+		files[u.File] = data
+		unmaps = append(unmaps, unmap)
+	}
+	setup := req.Setup
+	out := make([]UnitResult, len(req.Units))
+	kept := make([][]*parse.Result, len(req.Units))
+	err := mr.ForEach(ctx, len(req.Units), func(i int) error {
+		u := req.Units[i]
+		subs, err := n.parseUnit(u, files[u.File], &setup, req.RangeSize)
+		out[i].ID = u.ID
+		if err != nil {
+			out[i].Err = err.Error()
+			var pe *parse.Error
+			if errors.As(err, &pe) {
+				out[i].Line = pe.Line
+				out[i].ParseMsg = pe.Msg
+			}
+			return nil
+		}
+		kept[i] = subs
+		for _, r := range subs {
+			out[i].Subs = append(out[i].Subs, subInfo(r))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	n.mu.Lock()
+	p := n.pending[req.Import]
+	if p == nil {
+		p = &pendingImport{units: map[int][]*parse.Result{}}
+		n.pending[req.Import] = p
+	}
+	for i, u := range req.Units {
+		if kept[i] != nil {
+			p.units[u.ID] = kept[i]
+		}
+	}
+	n.mu.Unlock()
+	return &ParseResponse{Units: out}, nil
+}
+
+func (n *Node) parseUnit(u Unit, data []byte, setup *parse.Setup, rangeSize int) ([]*parse.Result, error) {
+	switch u.Kind {
+	case UnitCSV:
+		r, err := parse.ParseRange(data, int(u.Start), int(u.End), setup, parse.RangeOptions{
+			File: u.File, AtRecordStart: u.AtRecordStart, SkipHeader: u.SkipHeader, DataEndsFile: true,
+		})
+		if err != nil {
+			return nil, err
+		}
+		return []*parse.Result{r}, nil
+	case UnitGzip:
+		raw, err := readGzip(u.File)
+		if err != nil {
+			return nil, err
+		}
+		s := *setup
+		return parse.ParseAll(raw, &s, u.File, rangeSize, runtime.GOMAXPROCS(0))
+	case UnitParquet:
+		f, err := os.Open(u.File)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return nil, err
+		}
+		r, err := parse.ParseParquetRowGroup(f, st.Size(), u.RowGroup, setup, u.File)
+		if err != nil {
+			return nil, err
+		}
+		return []*parse.Result{r}, nil
+	}
+	return nil, fmt.Errorf("unknown unit kind %q", u.Kind)
+}
+
+func subInfo(r *parse.Result) SubResult {
+	s := SubResult{Start: r.Start, End: r.End, Rows: r.Rows, Lines: r.Lines, Mismatches: r.Mismatches}
+	s.Domains = make([][]string, len(r.Cols))
+	for c := range r.Cols {
+		s.Domains[c] = r.Cols[c].Domain
+	}
+	return s
+}
+
+// readGzip decompresses a whole file; gzip cannot be split into ranges.
+func readGzip(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a valid gzip file: %w", path, err)
+	}
+	var buf bytes.Buffer
+	if _, err := io.Copy(&buf, zr); err != nil {
+		return nil, fmt.Errorf("%s: gzip data is damaged or truncated: %w", path, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// mapFile maps a file read-only; parsing reads it as one byte slice.
+func mapFile(path string) ([]byte, func(), error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if st.Size() == 0 {
+		return []byte{}, func() {}, nil
+	}
+	data, err := syscall.Mmap(int(f.Fd()), 0, int(st.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: map: %w", path, err)
+	}
+	return data, func() { syscall.Munmap(data) }, nil
+}
+
+// Abort drops an import's parsed rows.
+func (n *Node) Abort(id string) {
+	n.mu.Lock()
+	delete(n.pending, id)
+	n.mu.Unlock()
+}
+
+// Commit encodes an import's parsed pieces as the frame's chunks.
+func (n *Node) Commit(ctx context.Context, req *CommitRequest) (*CommitResponse, error) {
+	n.mu.Lock()
+	p := n.pending[req.Import]
+	delete(n.pending, req.Import)
+	n.mu.Unlock()
+	if p == nil && len(req.Place) > 0 {
+		return nil, fmt.Errorf("import %s: no parsed data on this node (restarted?)", req.Import)
+	}
+	meta := req.Frame
+	cols := make([][]chunk.Chunk, len(req.Place))
+	info := make([]ChunkInfo, len(req.Place))
+	err := mr.ForEach(ctx, len(req.Place), func(i int) error {
+		pl := req.Place[i]
+		subs := p.units[pl.Unit]
+		if pl.Sub >= len(subs) {
+			return fmt.Errorf("import %s: unit %d has no piece %d", req.Import, pl.Unit, pl.Sub)
+		}
+		r := subs[pl.Sub]
+		cs, err := encodeResult(r, meta.Columns, pl.Remap)
+		if err != nil {
+			return err
+		}
+		cols[i] = cs
+		info[i] = ChunkInfo{Index: pl.Index, Rows: int64(r.Rows), Bytes: chunkBytes(cs)}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	chunks := make(map[int][]chunk.Chunk, len(req.Place))
+	for i, pl := range req.Place {
+		chunks[pl.Index] = cols[i]
+	}
+	n.store.put(&meta, chunks)
+	return &CommitResponse{Chunks: info}, nil
+}
+
+func chunkBytes(cs []chunk.Chunk) int64 {
+	var b int64
+	for _, c := range cs {
+		b += int64(c.MemBytes())
+	}
+	return b
+}
+
+// encodeResult turns a parsed piece into one chunk per column.
+func encodeResult(r *parse.Result, cols []frame.Column, remap [][]int32) ([]chunk.Chunk, error) {
+	out := make([]chunk.Chunk, len(cols))
+	var buf []float64
+	for c, col := range cols {
+		pc := &r.Cols[c]
+		switch col.Type {
+		case frame.Numeric, frame.Time:
+			out[c] = chunk.EncodeNumeric(pc.Floats)
+		case frame.Categorical:
+			if c >= len(remap) || remap[c] == nil {
+				return nil, fmt.Errorf("column %q: no domain mapping", col.Name)
+			}
+			m := remap[c]
+			if cap(buf) < len(pc.Codes) {
+				buf = make([]float64, len(pc.Codes))
+			}
+			buf = buf[:len(pc.Codes)]
+			for i, code := range pc.Codes {
+				if code < 0 {
+					buf[i] = math.NaN()
+				} else {
+					buf[i] = float64(m[code])
+				}
+			}
+			out[c] = chunk.EncodeNumeric(buf)
+		case frame.String:
+			out[c] = chunk.EncodeStrings(pc.Strings, pc.StrNA)
+		default:
+			return nil, fmt.Errorf("column %q: unknown type %q", col.Name, col.Type)
+		}
+	}
+	return out, nil
+}

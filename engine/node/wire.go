@@ -1,0 +1,138 @@
+package node
+
+import (
+	"github.com/mlctl/mlctl/engine/frame"
+	"github.com/mlctl/mlctl/engine/mr"
+	"github.com/mlctl/mlctl/engine/parse"
+)
+
+// Internal endpoints, called by the leader (gob bodies, bearer token).
+const (
+	PathPing      = "/internal/ping"
+	PathHeartbeat = "/internal/heartbeat" // served by the leader
+	PathParse     = "/internal/parse"
+	PathCommit    = "/internal/commit"
+	PathAbort     = "/internal/abort"
+	PathMR        = "/internal/mr"
+	PathSplit     = "/internal/split"
+	PathDelete    = "/internal/delete"
+	PathShutdown  = "/internal/shutdown"
+)
+
+// Unit kinds: one byte range of a text file, a whole gzip file, one parquet
+// row group.
+const (
+	UnitCSV     = "csv"
+	UnitGzip    = "gzip"
+	UnitParquet = "parquet"
+)
+
+// Unit is one piece of input a node parses.
+type Unit struct {
+	ID            int
+	Kind          string
+	File          string
+	Start, End    int64
+	AtRecordStart bool
+	SkipHeader    bool
+	RowGroup      int
+}
+
+// ParseRequest asks a node to parse units with one setup. The parsed rows stay
+// on the node, keyed by Import and unit ID, until CommitRequest or Abort.
+type ParseRequest struct {
+	Import    string
+	Setup     parse.Setup
+	Units     []Unit
+	RangeSize int // for splitting a decompressed gzip file
+}
+
+// SubResult is what the leader needs to know of one parsed piece: offsets and
+// line counts for the chain check and line numbers, mismatches, and the local
+// categorical domains to unify.
+type SubResult struct {
+	Start, End int64
+	Rows       int
+	Lines      int
+	Mismatches []parse.Mismatch
+	Domains    [][]string // per column; nil for non-categorical
+}
+
+// UnitResult is one unit's outcome. A unit that failed has Err set. For a
+// parse error, ParseMsg is the message without its place and Line the line
+// relative to the unit's first record, so the leader can make it absolute.
+type UnitResult struct {
+	ID       int
+	Subs     []SubResult
+	Err      string
+	ParseMsg string
+	Line     int
+}
+
+// ParseResponse lists results in request order.
+type ParseResponse struct{ Units []UnitResult }
+
+// Placement turns one parsed piece into frame chunk Index, remapping
+// categorical codes: Remap[col][localCode] = global code (nil: not categorical).
+type Placement struct {
+	Unit, Sub int
+	Index     int
+	Remap     [][]int32
+}
+
+// CommitRequest turns an import's parsed pieces into the frame's chunks.
+type CommitRequest struct {
+	Import string
+	Frame  frame.Frame // columns with final domains; Chunks may be empty
+	Place  []Placement
+}
+
+// ChunkInfo reports a stored chunk.
+type ChunkInfo struct {
+	Index int
+	Rows  int64
+	Bytes int64
+}
+
+// CommitResponse reports the chunks made.
+type CommitResponse struct{ Chunks []ChunkInfo }
+
+// AbortRequest drops an import's parsed pieces.
+type AbortRequest struct{ Import string }
+
+// MRRequest runs a registered task over local chunks of Frame. Meta, when set,
+// is the leader's current map of the frame (installed before running).
+type MRRequest struct {
+	Task  string
+	Frame string
+	Args  []byte
+}
+
+// MRResponse carries the per-chunk partials.
+type MRResponse struct{ Partials []mr.Partial }
+
+// SplitRequest splits local chunks of Frame by row into len(Dest) frames.
+type SplitRequest struct {
+	Frame  string
+	Dest   []frame.Frame // names and columns of the outputs
+	Ratios []float64     // cumulative thresholds come from these
+	Seed   int64
+}
+
+// SplitResponse: Chunks[k] lists the chunks made for Dest[k].
+type SplitResponse struct{ Chunks [][]ChunkInfo }
+
+// MetaRequest installs the leader's map of a frame on a node.
+type MetaRequest struct{ Frame frame.Frame }
+
+// DeleteRequest drops a frame.
+type DeleteRequest struct{ Name string }
+
+// Heartbeat is what a node tells the leader every second.
+type Heartbeat struct {
+	Index     int
+	MemBytes  int64
+	HeapBytes int64
+	MemLimit  int64
+	Chunks    int
+}

@@ -1,0 +1,174 @@
+package launch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/mlctl/mlctl/internal/cli/cluster/shared"
+	"github.com/mlctl/mlctl/internal/cmdutil"
+	"github.com/mlctl/mlctl/internal/errs"
+	"github.com/mlctl/mlctl/internal/iostreams"
+	"github.com/mlctl/mlctl/launcher"
+	"github.com/spf13/cobra"
+)
+
+// LaunchOptions is everything `cluster launch` needs, resolved from flags.
+type LaunchOptions struct {
+	IO      *iostreams.IOStreams
+	Backend func(name string) (launcher.Backend, error)
+	Ctx     context.Context
+
+	Name        string
+	BackendName string
+	Nodes       int
+	MemoryBytes int64
+	VCores      int
+	Queue       string
+	Wait        bool
+	Timeout     time.Duration
+	IfAbsent    bool
+	Output      cmdutil.OutputFormat
+
+	// Quiet suppresses the record table (quickstart prints its own).
+	Quiet bool
+}
+
+// NewCmdLaunch returns the `cluster launch` command. runF replaces Run in
+// tests.
+func NewCmdLaunch(f *cmdutil.Factory, runF func(*LaunchOptions) error) *cobra.Command {
+	opts := &LaunchOptions{IO: f.IOStreams, Backend: f.Backend}
+	memory := cmdutil.NewMemoryValue("1g")
+
+	cmd := &cobra.Command{
+		Use:   "launch NAME",
+		Short: "Start a new cluster",
+		Long: `Start a new cluster of engine nodes.
+
+On the local backend the nodes are processes on this machine; on YARN they are
+containers in the queue you name. Without --wait, launch returns as soon as the
+nodes are started; with --wait it returns once every node has joined the cloud
+and the cluster is ready for frames, or fails after --timeout.
+
+Cluster names are 1 to 63 lower-case letters, digits and '-', starting with a
+letter or digit.`,
+		Example: `  # a 3-node cluster with 1 GiB per node, ready when the command returns
+  mlctl cluster launch demo --nodes 3 --memory 1g --wait
+
+  # safe to re-run from a script: does nothing if demo already exists
+  mlctl cluster launch demo --if-absent --wait --output json`,
+		Args: cmdutil.ExactArgs(1, "cluster launch needs a NAME for the new cluster"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Name = args[0]
+			opts.MemoryBytes = memory.Bytes
+			opts.Ctx = cmd.Context()
+			if err := shared.ValidateName(opts.Name); err != nil {
+				return err
+			}
+			if err := shared.ValidateBackend(opts.BackendName); err != nil {
+				return err
+			}
+			if opts.Nodes < 1 {
+				return cmdutil.UsageErrorf("--nodes must be at least 1, got %d", opts.Nodes)
+			}
+			if opts.VCores < 1 {
+				return cmdutil.UsageErrorf("--vcores must be at least 1, got %d", opts.VCores)
+			}
+			if opts.Timeout < 0 {
+				return cmdutil.UsageErrorf("--timeout must not be negative")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return Run(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.IntVarP(&opts.Nodes, "nodes", "n", 1, "number of engine nodes")
+	fl.VarP(memory, "memory", "m", "memory per node, e.g. 512m, 1g, 1.5g (binary units)")
+	fl.IntVar(&opts.VCores, "vcores", 1, "CPU cores per node")
+	fl.StringVarP(&opts.Queue, "queue", "q", "", "YARN queue (yarn backend only)")
+	shared.AddBackendFlag(cmd, &opts.BackendName)
+	fl.BoolVarP(&opts.Wait, "wait", "w", false, "wait until the cloud is formed")
+	fl.DurationVar(&opts.Timeout, "timeout", 2*time.Minute, "give up waiting after this long (0 = no limit)")
+	fl.BoolVar(&opts.IfAbsent, "if-absent", false, "do nothing, successfully, if the cluster already exists")
+	cmdutil.AddOutputFlag(cmd, &opts.Output)
+	return cmd
+}
+
+// Run launches the cluster described by opts.
+func Run(opts *LaunchOptions) error {
+	ctx := opts.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	b, err := opts.Backend(opts.BackendName)
+	if err != nil {
+		return err
+	}
+	if opts.IfAbsent {
+		rec, err := b.Get(ctx, opts.Name)
+		switch {
+		case err == nil:
+			fmt.Fprintf(opts.IO.ErrOut, "cluster %s already exists; nothing changed\n", opts.Name)
+			if opts.Quiet {
+				return nil
+			}
+			return shared.PrintRecord(opts.IO, opts.Output, rec)
+		case !errors.Is(err, fs.ErrNotExist):
+			return err
+		}
+	}
+
+	lctx := ctx
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		lctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+	}
+	spec := launcher.Spec{
+		Name:        opts.Name,
+		Backend:     b.Name(),
+		Nodes:       opts.Nodes,
+		MemoryBytes: opts.MemoryBytes,
+		VCores:      opts.VCores,
+		Queue:       opts.Queue,
+	}
+	var progress func(launcher.Progress)
+	pl := cmdutil.NewProgressLine(opts.IO, false)
+	if opts.Wait {
+		progress = func(p launcher.Progress) { pl.Set(p.Phase, progressText(opts.Name, p)) }
+	}
+	rec, err := b.Launch(lctx, spec, opts.Wait, progress)
+	pl.Done()
+	if err != nil {
+		return launchError(ctx, lctx, opts, err)
+	}
+	if opts.Quiet {
+		return nil
+	}
+	return shared.PrintRecord(opts.IO, opts.Output, rec)
+}
+
+func progressText(name string, p launcher.Progress) string {
+	if p.Wanted > 0 {
+		return fmt.Sprintf("launching %s: %s (%d/%d nodes)", name, p.Phase, p.Joined, p.Wanted)
+	}
+	return fmt.Sprintf("launching %s: %s", name, p.Phase)
+}
+
+func launchError(parent, lctx context.Context, opts *LaunchOptions, err error) error {
+	// Our own deadline, not the user's Ctrl-C or an outer deadline.
+	if parent.Err() == nil && errors.Is(lctx.Err(), context.DeadlineExceeded) {
+		return errs.New(errs.Timeout,
+			fmt.Errorf("cluster %s was not ready after %s: %w", opts.Name, opts.Timeout, err),
+			fmt.Sprintf("it may still be starting: check with 'mlctl cluster status %s', wait longer with --timeout, or clean up with 'mlctl cluster delete %s'", opts.Name, opts.Name))
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return errs.New(errs.Error, err,
+			fmt.Sprintf("use --if-absent, or mlctl cluster delete %s", opts.Name))
+	}
+	return err
+}

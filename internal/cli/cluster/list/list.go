@@ -1,0 +1,94 @@
+package list
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/mlctl/mlctl/internal/cli/cluster/shared"
+	"github.com/mlctl/mlctl/internal/cmdutil"
+	"github.com/mlctl/mlctl/internal/iostreams"
+	"github.com/mlctl/mlctl/launcher"
+	"github.com/spf13/cobra"
+)
+
+// ListOptions configures `cluster list`.
+type ListOptions struct {
+	IO      *iostreams.IOStreams
+	Backend func(name string) (launcher.Backend, error)
+	Now     func() time.Time
+	Ctx     context.Context
+
+	BackendName string
+	Output      cmdutil.OutputFormat
+}
+
+// NewCmdList returns the `cluster list` command.
+func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
+	opts := &ListOptions{IO: f.IOStreams, Backend: f.Backend, Now: f.Now}
+	cmd := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List your clusters",
+		Long: `List the clusters you have launched, running or stopped.
+
+On a terminal, CREATED is relative ("5 minutes ago") and MEMORY is per node in
+binary units. Piped, the output is tab-separated with a header row, times in
+RFC 3339 (UTC) and memory in bytes, so it can be fed to cut or awk.`,
+		Example: `  mlctl cluster list
+  mlctl cluster list --output json | jq -r '.[] | select(.state == "running") | .name'`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Ctx = cmd.Context()
+			if err := shared.ValidateBackend(opts.BackendName); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return Run(opts)
+		},
+	}
+	shared.AddBackendFlag(cmd, &opts.BackendName)
+	cmdutil.AddOutputFlag(cmd, &opts.Output)
+	return cmd
+}
+
+// Run lists the clusters.
+func Run(opts *ListOptions) error {
+	b, err := opts.Backend(opts.BackendName)
+	if err != nil {
+		return err
+	}
+	recs, err := b.List(opts.Ctx)
+	if err != nil {
+		return err
+	}
+	sort.Slice(recs, func(i, j int) bool { return recs[i].Name < recs[j].Name })
+	if opts.Output.IsData() {
+		if recs == nil {
+			recs = []launcher.Record{}
+		}
+		return cmdutil.WriteData(opts.IO.Out, opts.Output, recs)
+	}
+	if len(recs) == 0 && opts.IO.IsStdoutTTY() {
+		fmt.Fprintln(opts.IO.ErrOut, "no clusters yet; start one with: mlctl cluster launch NAME --wait")
+		return nil
+	}
+	ios := opts.IO
+	cs := ios.ColorScheme()
+	tp := cmdutil.NewTablePrinter(ios)
+	tp.Header("NAME", "BACKEND", "STATE", "NODES", "MEMORY", "CREATED")
+	for _, r := range recs {
+		tp.AddField(r.Name, nil)
+		tp.AddField(r.Backend, nil)
+		tp.AddField(r.State, shared.StateStyle(cs, r.State))
+		tp.AddField(strconv.Itoa(r.Nodes), nil)
+		tp.AddField(cmdutil.Bytes(ios, r.MemoryBytes), nil)
+		tp.AddField(cmdutil.Time(ios, r.CreatedAt, opts.Now()), cs.Dim)
+		tp.EndRow()
+	}
+	return tp.Render()
+}

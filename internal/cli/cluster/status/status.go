@@ -1,0 +1,198 @@
+package status
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/mlctl/mlctl/engine/api"
+	"github.com/mlctl/mlctl/internal/cli/cluster/shared"
+	"github.com/mlctl/mlctl/internal/cmdutil"
+	"github.com/mlctl/mlctl/internal/errs"
+	"github.com/mlctl/mlctl/internal/iostreams"
+	"github.com/mlctl/mlctl/launcher"
+	"github.com/spf13/cobra"
+)
+
+// StatusOptions configures `cluster status`.
+type StatusOptions struct {
+	IO         *iostreams.IOStreams
+	Backend    func(name string) (launcher.Backend, error)
+	ClusterAPI func(ctx context.Context, cluster string) (cmdutil.ClusterAPI, error)
+	Now        func() time.Time
+	Ctx        context.Context
+
+	Name        string
+	BackendName string
+	Output      cmdutil.OutputFormat
+}
+
+// Status is `cluster status --output json|yaml`; Cloud is null when the
+// cluster is not running or its leader did not answer.
+type Status struct {
+	Record *launcher.Record `json:"record"`
+	Cloud  *api.CloudStatus `json:"cloud"`
+}
+
+// NewCmdStatus returns the `cluster status` command.
+func NewCmdStatus(f *cmdutil.Factory, runF func(*StatusOptions) error) *cobra.Command {
+	opts := &StatusOptions{IO: f.IOStreams, Backend: f.Backend, ClusterAPI: f.ClusterAPI, Now: f.Now}
+	cmd := &cobra.Command{
+		Use:   "status NAME",
+		Short: "Show a cluster's health, uptime and nodes",
+		Long: `Show a cluster's record and, when it is running, what its leader reports:
+whether the cloud is healthy, how long it has been up, how long it has been idle
+(no API call that did work), and each node's address, process, heartbeat and
+frame memory.
+
+If the leader cannot be reached, the record is still printed, the problem is
+reported on stderr and the exit code is 1.`,
+		Example: `  mlctl cluster status demo
+  mlctl cluster status demo --output json | jq .cloud.healthy`,
+		Args: cmdutil.ExactArgs(1, "cluster status needs the cluster NAME (see mlctl cluster list)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Name = args[0]
+			opts.Ctx = cmd.Context()
+			if err := shared.ValidateBackend(opts.BackendName); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return Run(opts)
+		},
+	}
+	shared.AddBackendFlag(cmd, &opts.BackendName)
+	cmdutil.AddOutputFlag(cmd, &opts.Output)
+	return cmd
+}
+
+// Run prints the status of one cluster.
+func Run(opts *StatusOptions) error {
+	ctx := opts.Ctx
+	b, err := opts.Backend(opts.BackendName)
+	if err != nil {
+		return err
+	}
+	rec, err := b.Get(ctx, opts.Name)
+	if err != nil {
+		return cmdutil.ClusterError(opts.Name, err)
+	}
+	st := &Status{Record: rec}
+	if rec.State != "running" && rec.State != "starting" {
+		return printStatus(opts, st)
+	}
+	var cloudErr error
+	c, err := opts.ClusterAPI(ctx, opts.Name)
+	if err == nil {
+		st.Cloud, cloudErr = c.Cloud(ctx)
+	} else {
+		cloudErr = err
+	}
+	if err := printStatus(opts, st); err != nil {
+		return err
+	}
+	if cloudErr != nil {
+		leader := rec.Leader
+		if leader == "" {
+			leader = "(address unknown)"
+		}
+		return errs.New(errs.Error,
+			fmt.Errorf("cluster %s: leader %s did not answer: %w", opts.Name, leader, cloudErr),
+			fmt.Sprintf("the cluster may have died; see 'mlctl cluster logs %s', or restart it with 'mlctl cluster delete %s' and launch", opts.Name, opts.Name))
+	}
+	return nil
+}
+
+func printStatus(opts *StatusOptions, st *Status) error {
+	ios := opts.IO
+	if opts.Output.IsData() {
+		return cmdutil.WriteData(ios.Out, opts.Output, st)
+	}
+	now := opts.Now()
+	rec := st.Record
+	cs := ios.ColorScheme()
+	pairs := [][2]string{
+		{"name", rec.Name},
+		{"backend", rec.Backend},
+		{"state", shared.StateStyle(cs, rec.State)(rec.State)},
+		{"nodes", strconv.Itoa(rec.Nodes)},
+		{"memory", cmdutil.Bytes(ios, rec.MemoryBytes) + perNode(ios)},
+		{"created", cmdutil.Time(ios, rec.CreatedAt, now)},
+	}
+	if rec.Queue != "" {
+		pairs = append(pairs, [2]string{"queue", rec.Queue})
+	}
+	if rec.AppID != "" {
+		pairs = append(pairs, [2]string{"app", rec.AppID})
+	}
+	if !rec.StoppedAt.IsZero() {
+		pairs = append(pairs, [2]string{"stopped", cmdutil.Time(ios, rec.StoppedAt, now)})
+	}
+	if c := st.Cloud; c != nil {
+		health := "healthy"
+		style := cs.Green
+		if !c.Healthy {
+			health, style = "unhealthy", cs.Red
+			if c.Problem != "" {
+				health += ": " + c.Problem
+			}
+		}
+		pairs = append(pairs,
+			[2]string{"health", style(health)},
+			[2]string{"leader", leader(rec, c)},
+			[2]string{"cloud", fmt.Sprintf("%d/%d nodes joined", len(c.Nodes), c.Size)},
+			[2]string{"uptime", since(ios, c.Started, now)},
+			[2]string{"idle", since(ios, c.LastWork, now)},
+		)
+	} else if rec.Leader != "" {
+		pairs = append(pairs, [2]string{"leader", rec.Leader})
+	}
+	if err := cmdutil.KeyValues(ios, pairs); err != nil {
+		return err
+	}
+	if st.Cloud == nil || len(st.Cloud.Nodes) == 0 {
+		return nil
+	}
+	fmt.Fprintln(ios.Out)
+	tp := cmdutil.NewTablePrinter(ios)
+	tp.Header("INDEX", "ADDR", "PID", "HEALTHY", "LAST-HEARTBEAT", "MEM")
+	for _, n := range st.Cloud.Nodes {
+		healthy, style := "yes", cs.Green
+		if !n.Healthy {
+			healthy, style = "no", cs.Red
+		}
+		tp.AddField(strconv.Itoa(n.Index), nil)
+		tp.AddField(n.Addr, nil)
+		tp.AddField(strconv.Itoa(n.PID), nil)
+		tp.AddField(healthy, style)
+		tp.AddField(cmdutil.Time(ios, n.LastHeartbeat, now), nil)
+		tp.AddField(cmdutil.Bytes(ios, n.MemBytes), nil)
+		tp.EndRow()
+	}
+	return tp.Render()
+}
+
+func perNode(ios *iostreams.IOStreams) string {
+	if ios.IsStdoutTTY() {
+		return " per node"
+	}
+	return ""
+}
+
+func leader(rec *launcher.Record, c *api.CloudStatus) string {
+	for _, n := range c.Nodes {
+		if n.Index == c.Leader {
+			return fmt.Sprintf("%s (node %d)", n.Addr, n.Index)
+		}
+	}
+	return rec.Leader
+}
+
+func since(ios *iostreams.IOStreams, t, now time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return cmdutil.Duration(ios, now.Sub(t))
+}

@@ -1,0 +1,81 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlctl/mlctl/engine/cloud"
+	"github.com/mlctl/mlctl/engine/node"
+	"github.com/mlctl/mlctl/engine/proc"
+)
+
+// NodeOptions are the flags of `mlctl engine node`.
+type NodeOptions struct {
+	Dir     string
+	Cluster string
+	Index   int
+	Size    int
+	Listen  string
+}
+
+// NewCmdEngine returns the hidden `engine` command group.
+func NewCmdEngine() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:    "engine",
+		Short:  "Commands that run inside a cluster (started by a backend)",
+		Hidden: true,
+	}
+	cmd.AddCommand(NewCmdNode(nil))
+	return cmd
+}
+
+// NewCmdNode returns `mlctl engine node`.
+func NewCmdNode(runF func(*NodeOptions) error) *cobra.Command {
+	opts := &NodeOptions{}
+	cmd := &cobra.Command{
+		Use:   "node",
+		Short: "Run one engine node (the local backend starts these)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Dir == "" || opts.Size < 1 || opts.Index < 0 || opts.Index >= opts.Size {
+				return fmt.Errorf("engine node needs --dir, --size >= 1 and 0 <= --index < --size")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return nodeRun(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Dir, "dir", "", "cluster directory (rendezvous, secrets, logs)")
+	cmd.Flags().StringVar(&opts.Cluster, "cluster", "", "cluster name")
+	cmd.Flags().IntVar(&opts.Index, "index", -1, "this node's index")
+	cmd.Flags().IntVar(&opts.Size, "size", 0, "number of nodes in the cloud")
+	cmd.Flags().StringVar(&opts.Listen, "listen", "127.0.0.1:0", "address to serve on")
+	return cmd
+}
+
+func nodeRun(opts *NodeOptions) error {
+	logger := log.New(os.Stderr, fmt.Sprintf("node-%d ", opts.Index), log.LstdFlags|log.Lmicroseconds|log.LUTC)
+	secrets, err := cloud.LoadSecrets(opts.Dir)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	err = proc.Run(ctx, proc.Config{Node: node.Config{
+		Cluster: opts.Cluster, Index: opts.Index, Size: opts.Size, Listen: opts.Listen,
+		Rendezvous: cloud.DirRendezvous{Dir: opts.Dir}, Secrets: secrets, Log: logger,
+	}})
+	if err != nil {
+		logger.Printf("exiting: %v", err)
+		return err
+	}
+	logger.Printf("stopped")
+	return nil
+}

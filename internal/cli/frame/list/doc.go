@@ -1,0 +1,3 @@
+// Package list implements `mlctl frame list`: the frames held by a cluster.
+// It imports cmdutil, frame/shared and engine/api (types only).
+package list

@@ -1,0 +1,76 @@
+package cmdutil
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/mlctl/mlctl/internal/errs"
+	"github.com/spf13/cobra"
+)
+
+// EnvCluster names the cluster the frame verbs use when --cluster is not
+// given.
+const EnvCluster = "MLCTL_CLUSTER"
+
+// AddClusterFlag registers --cluster (-c) on a command that talks to a
+// running cluster.
+func AddClusterFlag(cmd *cobra.Command, p *string) {
+	cmd.Flags().StringVarP(p, "cluster", "c", "", "cluster to use (default $"+EnvCluster+")")
+}
+
+// ResolveCluster applies the precedence flag > $MLCTL_CLUSTER and fails with a
+// usage error when neither names a cluster.
+func ResolveCluster(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	if env := os.Getenv(EnvCluster); env != "" {
+		return env, nil
+	}
+	return "", UsageErrorf("no cluster given: use --cluster NAME or set %s", EnvCluster)
+}
+
+// messageError shows its own message while keeping the cause for errors.Is
+// and --verbose.
+type messageError struct {
+	msg   string
+	cause error
+}
+
+func (e *messageError) Error() string { return e.msg }
+func (e *messageError) Unwrap() error { return e.cause }
+
+// ClusterError turns a backend's not-found into a message that names the
+// cluster, exit code 6 and a hint pointing at `mlctl cluster list`. Other
+// errors pass through unchanged.
+func ClusterError(name string, err error) error {
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return errs.New(errs.NotFound,
+		&messageError{msg: fmt.Sprintf("no cluster named %q", name), cause: err},
+		"see your clusters with: mlctl cluster list")
+}
+
+// FrameError does the same for a frame on a cluster.
+func FrameError(cluster, frame string, err error) error {
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return errs.New(errs.NotFound,
+		&messageError{msg: fmt.Sprintf("no frame named %q on cluster %q", frame, cluster), cause: err},
+		"see the frames with: mlctl frame list --cluster "+cluster)
+}
+
+// Cause returns the innermost error for --verbose reporting.
+func Cause(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}

@@ -1,0 +1,55 @@
+package cmdutil
+
+import (
+	"context"
+	"time"
+
+	"github.com/mlctl/mlctl/engine/api"
+	"github.com/mlctl/mlctl/internal/iostreams"
+	"github.com/mlctl/mlctl/launcher"
+)
+
+// BuildInfo describes the running binary; cmd/mlctl fills it from -ldflags.
+type BuildInfo struct {
+	Version   string `json:"version"`
+	Commit    string `json:"commit"`
+	GoVersion string `json:"go_version"`
+}
+
+// Factory hands commands their dependencies. Everything that touches the
+// outside world is a closure called only when a command needs it, so that
+// `mlctl version` or a usage error never starts a backend.
+type Factory struct {
+	IOStreams *iostreams.IOStreams
+	// Now is the clock (tests pin it).
+	Now func() time.Time
+	// Backend returns the launcher backend called name ("local", "yarn");
+	// "" means the default one.
+	Backend func(name string) (launcher.Backend, error)
+	// ClusterAPI returns a client of the named cluster's leader API. An
+	// unknown cluster is an error wrapping fs.ErrNotExist.
+	ClusterAPI func(ctx context.Context, cluster string) (ClusterAPI, error)
+	// Executable is the path of the running mlctl (backends start it again
+	// as engine nodes).
+	Executable func() (string, error)
+	Build      BuildInfo
+	// Verbose is set by the persistent --verbose flag.
+	Verbose bool
+}
+
+// ClusterAPI is what the CLI needs from a running cluster's leader. The real
+// implementation is the HTTPS client of the leader API; tests use fakes.
+// Unknown frames are errors wrapping fs.ErrNotExist.
+type ClusterAPI interface {
+	Cloud(ctx context.Context) (*api.CloudStatus, error)
+	ImportFrame(ctx context.Context, req api.ImportRequest) (*api.Job, error)
+	// WaitJob polls the job until it is done or failed, calling progress on
+	// each update; a failed job is returned with a nil error and State
+	// "failed", so the caller can show Error and Warnings.
+	WaitJob(ctx context.Context, id string, progress func(*api.Job)) (*api.Job, error)
+	Frames(ctx context.Context) ([]api.FrameInfo, error)
+	Frame(ctx context.Context, name string) (*api.FrameInfo, error)
+	Summary(ctx context.Context, name string) (*api.Summary, error)
+	Split(ctx context.Context, req api.SplitRequest) ([]api.FrameInfo, error)
+	DeleteFrame(ctx context.Context, name string) error
+}

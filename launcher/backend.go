@@ -1,0 +1,63 @@
+package launcher
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// Spec is what a user asks for at launch.
+type Spec struct {
+	Name        string
+	Backend     string // "local" | "yarn"
+	Nodes       int
+	MemoryBytes int64 // per node
+	VCores      int   // per node
+	Queue       string
+}
+
+// Record is a cluster's durable record: the file under $MLCTL_HOME (local) or
+// the user's HDFS home (yarn), mode 0600. JSON names are stable API.
+type Record struct {
+	Name        string    `json:"name"`
+	Backend     string    `json:"backend"`
+	State       string    `json:"state"` // starting | running | stopped | failed
+	Nodes       int       `json:"nodes"`
+	MemoryBytes int64     `json:"memory_bytes"`
+	VCores      int       `json:"vcores"`
+	Queue       string    `json:"queue,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	StoppedAt   time.Time `json:"stopped_at,omitempty"`
+	Leader      string    `json:"leader,omitempty"`  // host:port of the leader API
+	Token       string    `json:"token,omitempty"`   // bearer token for the leader API
+	CACert      string    `json:"ca_cert,omitempty"` // PEM of the cluster CA
+	AppID       string    `json:"app_id,omitempty"`  // yarn
+	PIDs        []int     `json:"pids,omitempty"`    // local
+	Dir         string    `json:"dir,omitempty"`     // local: the cluster directory
+	Owner       string    `json:"owner"`
+}
+
+// Progress is reported while a launch waits for the cloud.
+type Progress struct {
+	Phase  string // e.g. "starting nodes", "forming cloud"
+	Joined int
+	Wanted int
+}
+
+// Backend runs clusters somewhere: child processes here (local) or YARN.
+type Backend interface {
+	Name() string
+	// Launch starts a cluster. With wait, it returns once the cloud is formed
+	// (progress is called as it goes); without, once the nodes are started.
+	// An existing cluster of that name is ErrExists.
+	Launch(ctx context.Context, spec Spec, wait bool, progress func(Progress)) (*Record, error)
+	List(ctx context.Context) ([]Record, error)
+	// Get returns ErrNotFound (wrapped) for an unknown name.
+	Get(ctx context.Context, name string) (*Record, error)
+	// Stop ends the cluster's processes and marks the record stopped.
+	Stop(ctx context.Context, name string) error
+	// Delete removes a stopped cluster's record and files (stopping it first).
+	Delete(ctx context.Context, name string) error
+	// Logs writes node's log (node < 0: all nodes, each line prefixed).
+	Logs(ctx context.Context, name string, node int, w io.Writer) error
+}

@@ -1,0 +1,329 @@
+package launcher
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mlctl/mlctl/engine/api"
+	"github.com/mlctl/mlctl/engine/cloud"
+	"github.com/mlctl/mlctl/internal/errs"
+)
+
+// Local runs clusters as detached engine processes on this machine.
+type Local struct {
+	Home       string // $MLCTL_HOME
+	Executable string // the mlctl binary the nodes run
+	Now        func() time.Time
+}
+
+// NewLocal makes the local backend rooted at home.
+func NewLocal(home, exe string) *Local {
+	return &Local{Home: home, Executable: exe, Now: time.Now}
+}
+
+func (l *Local) Name() string { return "local" }
+
+func (l *Local) dir(name string) string { return filepath.Join(l.Home, "clusters", name) }
+
+// Launch creates the cluster directory (atomically claiming the name), mints
+// the cluster's CA and token, and starts the node processes.
+func (l *Local) Launch(ctx context.Context, spec Spec, wait bool, progress func(Progress)) (*Record, error) {
+	if err := ValidateName(spec.Name); err != nil {
+		return nil, errs.New(errs.Usage, err, "")
+	}
+	if spec.Nodes < 1 {
+		return nil, errs.New(errs.Usage, fmt.Errorf("--nodes must be at least 1, got %d", spec.Nodes), "")
+	}
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+	if err := os.MkdirAll(filepath.Join(l.Home, "clusters"), 0o700); err != nil {
+		return nil, err
+	}
+	dir := l.dir(spec.Name)
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return nil, exists(spec.Name)
+		}
+		return nil, err
+	}
+	rec, err := l.start(spec, dir)
+	if err != nil {
+		os.RemoveAll(dir) // nothing started: leave no half-made cluster behind
+		return nil, err
+	}
+	progress(Progress{Phase: "starting nodes", Wanted: spec.Nodes})
+	if !wait {
+		return rec, nil
+	}
+	if err := l.await(ctx, rec, progress); err != nil {
+		l.kill(rec)
+		rec.State = StateFailed
+		rec.StoppedAt = l.Now().UTC()
+		writeRecord(dir, rec)
+		return rec, err
+	}
+	return rec, nil
+}
+
+func (l *Local) start(spec Spec, dir string) (*Record, error) {
+	secrets, err := cloud.MintSecrets(spec.Name, 90*24*time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	if err := cloud.SaveSecrets(dir, secrets); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, cloud.LogsDir), 0o700); err != nil {
+		return nil, err
+	}
+	owner := ""
+	if u, err := user.Current(); err == nil {
+		owner = u.Username
+	}
+	rec := &Record{
+		Name: spec.Name, Backend: "local", State: StateStarting, Nodes: spec.Nodes, MemoryBytes: spec.MemoryBytes,
+		VCores: spec.VCores, CreatedAt: l.Now().UTC(), Token: secrets.Token, CACert: string(secrets.CACertPEM),
+		Dir: dir, Owner: owner,
+	}
+	if err := writeRecord(dir, rec); err != nil {
+		return nil, err
+	}
+	for i := 0; i < spec.Nodes; i++ {
+		pid, err := l.spawn(spec, dir, i)
+		if err != nil {
+			l.kill(rec)
+			return nil, fmt.Errorf("starting node %d: %w", i, err)
+		}
+		rec.PIDs = append(rec.PIDs, pid)
+	}
+	return rec, writeRecord(dir, rec)
+}
+
+// spawn starts one detached node: its own session, so the user's Ctrl-C or a
+// closed terminal does not reach it; output to its log file.
+func (l *Local) spawn(spec Spec, dir string, idx int) (int, error) {
+	logf, err := os.OpenFile(filepath.Join(dir, cloud.LogsDir, fmt.Sprintf("node-%d.log", idx)), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	defer logf.Close()
+	cmd := exec.Command(l.Executable, "engine", "node", "--dir", dir, "--cluster", spec.Name,
+		"--index", strconv.Itoa(idx), "--size", strconv.Itoa(spec.Nodes))
+	cmd.Env = os.Environ()
+	if spec.MemoryBytes > 0 {
+		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+strconv.FormatInt(spec.MemoryBytes, 10))
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	pid := cmd.Process.Pid
+	go cmd.Wait() // reap it if it dies while we are still here
+	return pid, nil
+}
+
+// await waits until the leader answers with a formed, healthy cloud.
+func (l *Local) await(ctx context.Context, rec *Record, progress func(Progress)) error {
+	rdv := cloud.DirRendezvous{Dir: rec.Dir}
+	last := -1
+	for {
+		ms, _ := rdv.Members(ctx)
+		if len(ms) != last {
+			last = len(ms)
+			progress(Progress{Phase: "forming cloud", Joined: len(ms), Wanted: rec.Nodes})
+		}
+		if dead := l.deadNodes(rec); len(dead) > 0 {
+			return errs.New(errs.Error, fmt.Errorf("node %d exited before the cloud formed: %s", dead[0], l.lastLogLine(rec, dead[0])),
+				fmt.Sprintf("see mlctl cluster logs %s --node %d", rec.Name, dead[0]))
+		}
+		if m, err := cloud.ReadLeader(rec.Dir); err == nil {
+			rec.Leader = m.Addr
+			if c, err := l.client(rec); err == nil {
+				cctx, cancel := context.WithTimeout(ctx, time.Second)
+				st, err := c.Cloud(cctx)
+				cancel()
+				if err == nil && st.Formed {
+					rec.State = StateRunning
+					progress(Progress{Phase: "cloud formed", Joined: rec.Nodes, Wanted: rec.Nodes})
+					return writeRecord(rec.Dir, rec)
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return errs.New(errs.Timeout, fmt.Errorf("cloud not formed in time: %d of %d nodes joined", last, rec.Nodes),
+				fmt.Sprintf("see mlctl cluster logs %s, or raise --timeout", rec.Name))
+		case <-time.After(15 * time.Millisecond):
+		}
+	}
+}
+
+func (l *Local) client(rec *Record) (*api.Client, error) {
+	return api.NewClient(rec.Leader, rec.Token, []byte(rec.CACert))
+}
+
+// Client returns an API client for a running cluster.
+func (l *Local) Client(ctx context.Context, name string) (*api.Client, error) {
+	rec, err := l.Get(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	switch rec.State {
+	case StateStopped, StateFailed:
+		return nil, errs.New(errs.Error, fmt.Errorf("cluster %q is %s", name, rec.State),
+			fmt.Sprintf("mlctl cluster delete %s, then launch it again", name))
+	}
+	if rec.Leader == "" {
+		return nil, errs.New(errs.Pending, fmt.Errorf("cluster %q has not formed its cloud yet", name), "wait, or see mlctl cluster status "+name)
+	}
+	return l.client(rec)
+}
+
+func (l *Local) lastLogLine(rec *Record, idx int) string {
+	f, err := os.Open(filepath.Join(rec.Dir, cloud.LogsDir, fmt.Sprintf("node-%d.log", idx)))
+	if err != nil {
+		return "no log"
+	}
+	defer f.Close()
+	last := "no output"
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if t := strings.TrimSpace(sc.Text()); t != "" {
+			last = t
+		}
+	}
+	return last
+}
+
+// List returns every cluster record, with states refreshed.
+func (l *Local) List(ctx context.Context) ([]Record, error) {
+	ents, err := os.ReadDir(filepath.Join(l.Home, "clusters"))
+	if isNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []Record
+	for _, e := range ents {
+		if !e.IsDir() {
+			continue
+		}
+		r, err := l.Get(ctx, e.Name())
+		if err != nil {
+			continue
+		}
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// Get reads a record and refreshes its state from the processes.
+func (l *Local) Get(_ context.Context, name string) (*Record, error) {
+	if ValidateName(name) != nil {
+		return nil, notFound(name)
+	}
+	rec, err := readRecord(l.dir(name))
+	if isNotExist(err) {
+		return nil, notFound(name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if rec.State == StateStopped || rec.State == StateFailed {
+		return rec, nil
+	}
+	if len(l.deadNodes(rec)) == len(rec.PIDs) {
+		rec.State = StateFailed
+		return rec, nil
+	}
+	if m, err := cloud.ReadLeader(rec.Dir); err == nil {
+		rec.Leader = m.Addr
+		rec.State = StateRunning
+	}
+	return rec, nil
+}
+
+// Stop asks the leader to shut the cloud down, then makes sure every node
+// process is gone (TERM, then KILL).
+func (l *Local) Stop(ctx context.Context, name string) error {
+	rec, err := l.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	if rec.State == StateStopped {
+		return nil
+	}
+	if rec.Leader != "" {
+		if c, err := l.client(rec); err == nil {
+			sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			c.Shutdown(sctx)
+			cancel()
+		}
+	}
+	l.waitGone(rec, 3*time.Second)
+	l.kill(rec)
+	rec.State = StateStopped
+	rec.StoppedAt = l.Now().UTC()
+	rec.Leader = ""
+	os.Remove(filepath.Join(rec.Dir, cloud.LeaderFile))
+	os.RemoveAll(filepath.Join(rec.Dir, cloud.MembersDir))
+	return writeRecord(rec.Dir, rec)
+}
+
+// Delete stops the cluster and removes its directory.
+func (l *Local) Delete(ctx context.Context, name string) error {
+	if err := l.Stop(ctx, name); err != nil {
+		return err
+	}
+	return os.RemoveAll(l.dir(name))
+}
+
+// Logs copies node logs to w.
+func (l *Local) Logs(ctx context.Context, name string, nodeIdx int, w io.Writer) error {
+	rec, err := l.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	if nodeIdx >= rec.Nodes {
+		return errs.New(errs.NotFound, fmt.Errorf("cluster %q has nodes 0..%d, not %d", name, rec.Nodes-1, nodeIdx), "")
+	}
+	for i := 0; i < rec.Nodes; i++ {
+		if nodeIdx >= 0 && i != nodeIdx {
+			continue
+		}
+		f, err := os.Open(filepath.Join(rec.Dir, cloud.LogsDir, fmt.Sprintf("node-%d.log", i)))
+		if err != nil {
+			return err
+		}
+		if nodeIdx >= 0 {
+			_, err = io.Copy(w, f)
+		} else {
+			sc := bufio.NewScanner(f)
+			sc.Buffer(make([]byte, 64<<10), 1<<20)
+			for sc.Scan() && err == nil {
+				_, err = fmt.Fprintf(w, "[node %d] %s\n", i, sc.Text())
+			}
+		}
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
