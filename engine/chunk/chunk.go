@@ -11,7 +11,7 @@ type Encoding uint8
 
 const (
 	Const   Encoding = iota + 1 // every row the same value (or every row NA)
-	Bit                         // values in {0,1} (plus NA), two bits per row
+	Bit                         // values in {0,1} (plus NA), one bit per row (two with NA)
 	Int8                        // (int8  + bias) * 10^-scale, NA as a sentinel
 	Int16                       // (int16 + bias) * 10^-scale, NA as a sentinel
 	Int32                       // (int32 + bias) * 10^-scale, NA as a sentinel

@@ -24,6 +24,9 @@ const maxExact = 1 << 53
 // very double a parser produced from the decimal text.
 var pow10 = [maxScale + 1]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
 
+// maxScaled bounds the scaled value v*10^s that roundInt can round.
+const maxScaled = 1 << 51
+
 const (
 	oneBits     = 0x3FF0000000000000 // math.Float64bits(1)
 	negZeroBits = 1 << 63            // math.Float64bits(-0.0)
@@ -32,96 +35,6 @@ const (
 // hdrBytes is the fixed per-chunk overhead MemBytes charges: the struct,
 // its slice headers and the interface word that points at it.
 const hdrBytes = 64
-
-// numStats is what one pass over the input learns.
-type numStats struct {
-	n, na      int
-	zeros      int // +0.0 only: -0.0 is neither Bit nor sparse fill
-	ones       int
-	negZero    bool
-	min, max   float64 // of non-NA values
-	intOK      bool    // every non-NA value is x/10^scale for an integer x
-	scale      int
-	lastChange int // index at which scale last grew; earlier rows need re-checking
-}
-
-// gather is the stats pass. It avoids float32 checks: those are needed only
-// when the integer route fails, which usually shows on the first row.
-func gather(vals []float64) numStats {
-	st := numStats{n: len(vals), min: math.Inf(1), max: math.Inf(-1), intOK: true}
-	scale := 0
-	i := 0
-	for ; i < len(vals); i++ {
-		v := vals[i]
-		if v != v {
-			st.na++
-			continue
-		}
-		st.observe(v)
-		if scale == 0 {
-			if v == math.Trunc(v) {
-				continue
-			}
-		} else if exactAt(v, scale) {
-			continue
-		}
-		scale = climb(v, scale+1)
-		if scale < 0 {
-			st.intOK = false
-			i++
-			break
-		}
-		st.lastChange = i
-	}
-	for ; i < len(vals); i++ {
-		v := vals[i]
-		if v != v {
-			st.na++
-			continue
-		}
-		st.observe(v)
-	}
-	st.scale = max(scale, 0)
-	if st.negZero {
-		st.intOK = false
-	}
-	return st
-}
-
-func (st *numStats) observe(v float64) {
-	switch math.Float64bits(v) {
-	case 0:
-		st.zeros++
-	case oneBits:
-		st.ones++
-	case negZeroBits:
-		st.negZero = true
-	}
-	if v < st.min {
-		st.min = v
-	}
-	if v > st.max {
-		st.max = v
-	}
-}
-
-// exactAt reports whether v decodes back bit-exactly from scale s. Callers
-// also range-check the scaled value, so x here is an exact integer.
-func exactAt(v float64, s int) bool {
-	p := pow10[s]
-	x := math.RoundToEven(v * p)
-	return math.Float64bits(x/p) == math.Float64bits(v)
-}
-
-// climb returns the smallest scale ≥ from at which v is exact, or -1.
-func climb(v float64, from int) int {
-	for s := from; s <= maxScale; s++ {
-		if exactAt(v, s) {
-			return s
-		}
-	}
-	return -1
-}
 
 // constant reports whether every non-NA value has the same bits. min == max
 // cannot tell +0 from -0, so the zero counts settle that case.
@@ -204,11 +117,17 @@ func intPlan(st *numStats) (plan, bool) {
 		return plan{}, false
 	}
 	p := pow10[st.scale]
-	lo, hi := st.min*p, st.max*p
+	lo, hi := float64(st.min*p), float64(st.max*p) // float64(): no fused multiply-add
 	if !(lo >= -maxExact && hi <= maxExact) {
 		return plan{}, false
 	}
-	minX, maxX := int64(math.RoundToEven(lo)), int64(math.RoundToEven(hi))
+	minX, maxX := int64(lo), int64(hi)
+	if st.scale != 0 {
+		if !(lo > -maxScaled && hi < maxScaled) {
+			return plan{}, false
+		}
+		minX, maxX = int64(roundInt(lo)), int64(roundInt(hi))
+	}
 	for _, w := range intWidths {
 		if w.enc == Int64 && st.scale != 0 {
 			break // an 8-byte scaled int is no smaller than Float64 and slower

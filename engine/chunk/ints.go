@@ -1,7 +1,5 @@
 package chunk
 
-import "math"
-
 type integer interface{ int8 | int16 | int32 | int64 }
 
 // intChunk stores row i as data[i]; its value is float64(data[i]+bias) /
@@ -62,11 +60,11 @@ func encodeInts[T integer](vals []float64, st *numStats, p plan) (*intChunk[T], 
 	na, bias, data := c.na, p.bias, c.data
 	if p.scale == 0 {
 		for i, v := range vals {
+			t := T(int64(v) - bias) // NaN converts to some value; replaced below
 			if v != v {
-				data[i] = na
-				continue
+				t = na
 			}
-			data[i] = T(int64(v) - bias)
+			data[i] = t
 		}
 		return c, true
 	}
@@ -77,18 +75,18 @@ func encodeInts[T integer](vals []float64, st *numStats, p plan) (*intChunk[T], 
 			data[i] = na
 			continue
 		}
-		x := int64(math.RoundToEven(v * scale))
-		if math.Float64bits(float64(x)/scale) != math.Float64bits(v) {
+		if !exactAt(v, p.scale) {
 			return nil, false
 		}
-		data[i] = T(x - bias)
+		data[i] = T(int64(roundInt(float64(v*scale))) - bias)
 	}
+	rest := data[recheck:]
 	for i, v := range vals[recheck:] {
+		t := T(int64(roundInt(float64(v*scale))) - bias)
 		if v != v {
-			data[recheck+i] = na
-			continue
+			t = na
 		}
-		data[recheck+i] = T(int64(math.RoundToEven(v*scale)) - bias)
+		rest[i] = t
 	}
 	return c, true
 }

@@ -66,15 +66,16 @@ func encodeBit(vals []float64, hasNA bool) *bitChunk {
 	for w := range c.vals {
 		base := w * 64
 		row := vals[base:min(base+64, len(vals))]
+		// 0 and 1 arrive in random order, so the loop avoids branches on
+		// the value: a mispredict per row would cost more than the work.
+		// Bit 52 is the low exponent bit: set for 1.0, clear for +0.0, and
+		// set for NaN, which the mask below clears.
 		var word, na uint64
 		for j, v := range row {
-			if v == 1 {
-				word |= 1 << uint(j)
-			} else if v != v {
-				na |= 1 << uint(j)
-			}
+			word |= (math.Float64bits(v) >> 52 & 1) << uint(j)
+			na |= b2u(v != v) << uint(j)
 		}
-		c.vals[w] = word
+		c.vals[w] = word &^ na
 		if hasNA {
 			c.na[w] = na
 		}
@@ -163,4 +164,12 @@ func (c *float64Chunk) Floats(dst []float64) []float64 {
 	dst = grow(dst, len(c.data))
 	copy(dst, c.data)
 	return dst
+}
+
+func b2u(b bool) uint64 {
+	var x uint64
+	if b {
+		x = 1
+	}
+	return x
 }

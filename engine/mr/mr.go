@@ -6,7 +6,6 @@ import (
 	"encoding/gob"
 	"fmt"
 	"runtime"
-	"sort"
 	"sync"
 
 	"github.com/mlctl/mlctl/engine/chunk"
@@ -190,15 +189,10 @@ func ForEach(ctx context.Context, n int, fn func(i int) error) error {
 	}
 	close(next)
 	wg.Wait()
-	idx := make([]int, 0)
-	for i, e := range errs {
+	for _, e := range errs {
 		if e != nil {
-			idx = append(idx, i)
+			return e
 		}
 	}
-	if len(idx) == 0 {
-		return nil
-	}
-	sort.Ints(idx)
-	return errs[idx[0]]
+	return nil
 }

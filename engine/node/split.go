@@ -28,7 +28,7 @@ func (n *Node) Split(ctx context.Context, req *SplitRequest) (*SplitResponse, er
 		s += r
 		cum[i] = s
 	}
-	cum[k-1] = 1 // rounding must not leave rows unassigned
+	cum[k-1] = 1                                        // rounding must not leave rows unassigned
 	made := make([][][]chunk.Chunk, len(local.Indices)) // [local chunk][output] -> columns
 	err = mr.ForEach(ctx, len(local.Indices), func(li int) error {
 		made[li] = splitChunk(local.Chunks[li], local.Indices[li], req.Seed, cum)

@@ -62,3 +62,16 @@ func BenchmarkGuessAirline(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseAirlineRanges is one goroutine parsing the file as the
+// engine cuts it, in 4 MiB ranges: the per-core rate of an import.
+func BenchmarkParseAirlineRanges(b *testing.B) {
+	data, s := airline1M(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseAll(data, s, "airline.csv", 4<<20, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -31,7 +31,7 @@ func newCatDict() catDict {
 // replace the byte loop; the bytes past len(b) are masked off.
 func shortKey(b []byte) (uint64, bool) {
 	n := len(b)
-	if n-1 > 6 { // n == 0 wraps around
+	if uint(n-1) > 6 { // n == 0 wraps around
 		return 0, false
 	}
 	var k uint64

@@ -61,8 +61,10 @@ func ParseAll(data []byte, setup *Setup, file string, rangeSize int, workers int
 	lines := 0
 	for i := range nr {
 		if i > 0 && (errs[i] != nil || !Chain(prevEnd, results[i])) {
+			// When the previous range's last record ran past this whole
+			// range, end < prevEnd and the range is empty.
 			_, end := bounds(i)
-			results[i], errs[i] = ParseRange(data, int(prevEnd), end, setup, RangeOptions{
+			results[i], errs[i] = ParseRange(data, int(prevEnd), max(end, int(prevEnd)), setup, RangeOptions{
 				File: file, AtRecordStart: true, DataEndsFile: true,
 			})
 		}

@@ -288,14 +288,16 @@ func guessType(recs []sampleRecord, j int, na *naSet) frame.Type {
 	case tim:
 		return frame.Time
 	}
-	if nonNA >= stringMinRows {
-		distinct := make(map[string]struct{}, nonNA)
+	if len(recs) >= stringMinRows {
+		distinct := make(map[string]struct{}, len(recs))
+		nonNA = 0
 		for _, r := range recs {
 			if !na.has([]byte(r.fields[j])) {
 				distinct[r.fields[j]] = struct{}{}
+				nonNA++
 			}
 		}
-		if float64(len(distinct)) > stringDistinct*float64(nonNA) {
+		if nonNA >= stringMinRows && float64(len(distinct)) > stringDistinct*float64(nonNA) {
 			return frame.String
 		}
 	}

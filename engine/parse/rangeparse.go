@@ -164,12 +164,13 @@ func (p *rangeParser) run(t *tokenizer, end int) error {
 	if quote == 0 {
 		quote = '\n' // never at a field start once blank lines are skipped
 	}
+	cols := p.cols[:last+1]
 	for t.skipBlank(end) {
 		line := t.lines + 1
 		var e fieldEnd
 		// The loop expects a separator after every field but the last and
 		// a newline after that; anything else goes to oddEnd.
-		for j := 0; j <= last; j++ {
+		for j := range cols {
 			var val []byte
 			pos := t.pos
 			if pos+8 <= n && data[pos] != quote {
@@ -209,12 +210,16 @@ func (p *rangeParser) run(t *tokenizer, end int) error {
 			} else {
 				val, e = t.field()
 			}
-			if e != endSep && (j != last || e != endLine) {
+			want := endSep
+			if j == last {
+				want = endLine
+			}
+			if e != want {
 				if err := p.oddEnd(t, e, j, line); err != nil {
 					return err
 				}
 			}
-			c := &p.cols[j]
+			c := &cols[j]
 			switch c.kind {
 			case kCategorical:
 				if k, ok := shortKey(val); ok {

@@ -1,0 +1,139 @@
+package proc
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mlctl/mlctl/engine/api"
+)
+
+func importErr(t *testing.T, c *api.Client, req api.ImportRequest) (*api.Job, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	j, err := c.ImportFrame(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return c.WaitJob(ctx, j.ID, nil)
+}
+
+func TestImportErrorsNameFileAndLine(t *testing.T) {
+	tc := startCloud(t, 2, 4<<10) // 4 KiB ranges: the bad line is far from range 0
+	dir := t.TempDir()
+	var good strings.Builder
+	good.WriteString("a,b,c\n")
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&good, "%d,x%d,%d.5\n", i, i%4, i)
+	}
+	lines := strings.Split(good.String(), "\n")
+	ragged := append(append([]string{}, lines[:2001]...), "1,2")
+	ragged = append(ragged, lines[2001:]...)
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	raggedPath := write("ragged.csv", strings.Join(ragged, "\n"))
+	badUTF := write("utf.csv", strings.Replace(good.String(), "x2,", "x\xff,", 1))
+	cases := []struct {
+		name string
+		req  api.ImportRequest
+		want []string
+	}{
+		{"ragged row", api.ImportRequest{Paths: []string{raggedPath}, Name: "r"}, []string{"ragged.csv:2002", "expected 3 fields"}},
+		{"bad utf-8", api.ImportRequest{Paths: []string{badUTF}, Name: "u"}, []string{"utf.csv:4", "UTF-8"}},
+		{"missing file", api.ImportRequest{Paths: []string{filepath.Join(dir, "nope.csv")}, Name: "m"}, []string{"nope.csv", "no such file"}},
+		{"empty file", api.ImportRequest{Paths: []string{write("empty.csv", "")}, Name: "e"}, []string{"empty.csv", "empty"}},
+		{"override misfit", api.ImportRequest{Paths: []string{write("ov.csv", good.String())}, Name: "o", ColTypes: map[string]string{"b": "numeric"}}, []string{"ov.csv:2", `"b"`}},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := importErr(t, tc.client, tt.req)
+			if err == nil {
+				t.Fatal("import succeeded")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			if _, ferr := tc.client.Frame(context.Background(), tt.req.Name); ferr == nil {
+				t.Errorf("a frame %q was left behind", tt.req.Name)
+			}
+		})
+	}
+}
+
+func TestGuessedTypePromotedWithWarning(t *testing.T) {
+	tc := startCloud(t, 2, 8<<10)
+	var b strings.Builder
+	b.WriteString("n,code\n")
+	for i := 0; i < 200000; i++ { // past the 1 MiB the type guess reads
+		code := fmt.Sprint(i % 10)
+		if i == 190000 {
+			code = "X9"
+		}
+		fmt.Fprintf(&b, "%d,%s\n", i, code)
+	}
+	p := filepath.Join(t.TempDir(), "late.csv")
+	os.WriteFile(p, []byte(b.String()), 0o644)
+	j, err := importErr(t, tc.client, api.ImportRequest{Paths: []string{p}, Name: "late"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Warnings) != 1 || !strings.Contains(j.Warnings[0], "late.csv:190002") || !strings.Contains(j.Warnings[0], `"X9"`) {
+		t.Fatalf("warnings %q", j.Warnings)
+	}
+	s, err := tc.client.Summary(context.Background(), "late")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s.Columns[1]; c.Type != "categorical" || *c.Cardinality != 11 || c.NACount != 0 {
+		t.Fatalf("code column %+v", c)
+	}
+}
+
+func TestSplitIsDeterministicAndComplete(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.csv")
+	writeCSV(t, path, 10000, 9)
+	var rows [][]int64
+	for _, n := range []int{1, 3} {
+		tc := startCloud(t, n, 32<<10)
+		importWait(t, tc.client, api.ImportRequest{Paths: []string{path}, Name: "train"})
+		parts, err := tc.client.Split(context.Background(), api.SplitRequest{Frame: "train", Ratios: []float64{0.8, 0.2}, Seed: 42})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(parts) != 2 || parts[0].Name != "train_0" || parts[1].Name != "train_1" {
+			t.Fatalf("parts %+v", parts)
+		}
+		if parts[0].Rows+parts[1].Rows != 10000 || parts[0].Rows < 7700 || parts[0].Rows > 8300 {
+			t.Fatalf("rows %d + %d", parts[0].Rows, parts[1].Rows)
+		}
+		s0, err := tc.client.Summary(context.Background(), "train_0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, []int64{parts[0].Rows, parts[1].Rows, s0.Columns[0].NACount})
+		if _, err := tc.client.Split(context.Background(), api.SplitRequest{Frame: "train", Ratios: []float64{0.5, 0.5}}); err == nil {
+			t.Fatal("split over existing frames succeeded")
+		}
+		if err := tc.client.DeleteFrame(context.Background(), "train_1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tc.client.Frame(context.Background(), "train_1"); err == nil {
+			t.Fatal("deleted frame still listed")
+		}
+	}
+	if fmt.Sprint(rows[0]) != fmt.Sprint(rows[1]) {
+		t.Fatalf("split differs by node count: %v vs %v", rows[0], rows[1])
+	}
+}
