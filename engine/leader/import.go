@@ -71,7 +71,7 @@ func (l *Leader) plan(files []inputFile, groups []int, header bool) *importPlan 
 		case node.UnitGzip:
 			add(node.Unit{SkipHeader: header})
 		default:
-			rs := int64(l.opts.RangeSize)
+			rs := l.rangeSize(f.size)
 			for s := int64(0); s < f.size; s += rs {
 				add(node.Unit{Start: s, End: min(s+rs, f.size), AtRecordStart: s == 0, SkipHeader: s == 0 && header})
 			}
@@ -85,6 +85,14 @@ func (l *Leader) plan(files []inputFile, groups []int, header bool) *importPlan 
 	p.results = make([]node.UnitResult, len(p.units))
 	p.empty = make([]bool, len(p.units))
 	return p
+}
+
+// rangeSize is the bytes per parse range for a file of size bytes.
+func (l *Leader) rangeSize(size int64) int64 {
+	if l.opts.RangeSize > 0 {
+		return int64(l.opts.RangeSize)
+	}
+	return int64(node.RangeSizeFor(size))
 }
 
 // importFrame runs one import job.

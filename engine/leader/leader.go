@@ -16,7 +16,7 @@ import (
 // Options tune the leader; zero values take the defaults.
 type Options struct {
 	HeartbeatTimeout time.Duration // a node silent this long is lost (default 3s)
-	RangeSize        int           // bytes per parse range (default 4 MiB)
+	RangeSize        int           // bytes per parse range (0: chosen from each file's size)
 }
 
 // Leader drives the cloud.
@@ -49,9 +49,6 @@ type nodeHealth struct {
 func New(cluster string, self *node.Node, members []cloud.Member, opts Options, logger *log.Logger) *Leader {
 	if opts.HeartbeatTimeout == 0 {
 		opts.HeartbeatTimeout = 3 * time.Second
-	}
-	if opts.RangeSize == 0 {
-		opts.RangeSize = 4 << 20
 	}
 	now := time.Now().UTC()
 	l := &Leader{

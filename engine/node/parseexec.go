@@ -18,6 +18,13 @@ import (
 	"github.com/mlctl/mlctl/engine/parse"
 )
 
+// RangeSizeFor picks the bytes per parse range from a file's size alone
+// (never from the node count, so the same file always gives the same chunks):
+// about 16 ranges per file, each between 64 KiB and 4 MiB.
+func RangeSizeFor(size int64) int {
+	return int(min(max(size/16, 64<<10), 4<<20))
+}
+
 // pendingImport holds parsed rows between Parse and Commit.
 type pendingImport struct {
 	units map[int][]*parse.Result
@@ -102,6 +109,9 @@ func (n *Node) parseUnit(u Unit, data []byte, setup *parse.Setup, rangeSize int)
 			return nil, err
 		}
 		s := *setup
+		if rangeSize <= 0 {
+			rangeSize = RangeSizeFor(int64(len(raw)))
+		}
 		return parse.ParseAll(raw, &s, u.File, rangeSize, runtime.GOMAXPROCS(0))
 	case UnitParquet:
 		f, err := os.Open(u.File)

@@ -39,9 +39,10 @@
 // range i, result i+1), i.e. it began exactly where range i stopped (range i
 // having been accepted, End is a true record boundary). Otherwise, including
 // when the guess made it fail, it is parsed again with AtRecordStart from
-// range i's End (on the node holding it; a record never spans more than the
-// bytes already read plus ErrNeedMore's follow-up read). Re-parses are rare
-// and the check costs nothing, so the happy path stays fully parallel.
+// range i's End, on the node that holds its bytes (asking for more with
+// ErrNeedMore if a record runs past them). Re-parses are rare (they need a
+// quoted newline near a range boundary) and the check costs nothing, so the
+// common path stays fully parallel.
 // ParseAll is the in-process reference of this walk. Line numbers in errors
 // are relative to a range's Start; adding the Lines of the accepted ranges
 // before it makes them absolute, as ParseAll does.

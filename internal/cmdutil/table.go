@@ -106,16 +106,18 @@ func (t *TablePrinter) renderTTY(w io.Writer) error {
 	cs := t.ios.ColorScheme()
 	var b strings.Builder
 	line := func(cells []cell) {
+		var l strings.Builder
 		for i, c := range cells {
 			text := c.text
 			if c.style != nil {
 				text = c.style(text)
 			}
-			b.WriteString(text)
+			l.WriteString(text)
 			if i < len(cells)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c.text)+2))
+				l.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c.text)+2))
 			}
 		}
+		b.WriteString(strings.TrimRight(l.String(), " "))
 		b.WriteByte('\n')
 	}
 	if len(t.header) > 0 {

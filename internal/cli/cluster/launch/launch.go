@@ -166,7 +166,7 @@ func launchError(parent, lctx context.Context, opts *LaunchOptions, err error) e
 			fmt.Errorf("cluster %s was not ready after %s: %w", opts.Name, opts.Timeout, err),
 			fmt.Sprintf("it may still be starting: check with 'mlctl cluster status %s', wait longer with --timeout, or clean up with 'mlctl cluster delete %s'", opts.Name, opts.Name))
 	}
-	if errors.Is(err, fs.ErrExist) {
+	if errors.Is(err, launcher.ErrExists) || errors.Is(err, fs.ErrExist) {
 		return errs.New(errs.Error, err,
 			fmt.Sprintf("use --if-absent, or mlctl cluster delete %s", opts.Name))
 	}

@@ -36,7 +36,7 @@ func TestSummaryOutput(t *testing.T) {
 	}{
 		{true, "train: 5000 rows, 2 columns\n\n" +
 			"COLUMN   TYPE         NA  MIN  MAX   MEAN     SD       CARDINALITY\n" +
-			"DepTime  numeric      12  1    2359  1333.33  478.123  \n" +
+			"DepTime  numeric      12  1    2359  1333.33  478.123\n" +
 			"Origin   categorical  0                                50\n"},
 		{false, "COLUMN\tTYPE\tNA\tMIN\tMAX\tMEAN\tSD\tCARDINALITY\n" +
 			"DepTime\tnumeric\t12\t1\t2359\t1333.3333333333\t478.123456789\t\n" +

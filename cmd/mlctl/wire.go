@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlctl/mlctl/internal/cli/engine"
+	"github.com/mlctl/mlctl/internal/cmdutil"
+	"github.com/mlctl/mlctl/internal/errs"
+	"github.com/mlctl/mlctl/launcher"
+)
+
+// mlctlHome is $MLCTL_HOME, default ~/.mlctl.
+func mlctlHome() string {
+	if h := os.Getenv("MLCTL_HOME"); h != "" {
+		return h
+	}
+	h, err := os.UserHomeDir()
+	if err != nil {
+		return ".mlctl"
+	}
+	return filepath.Join(h, ".mlctl")
+}
+
+var localBackend = sync.OnceValues(func() (*launcher.Local, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	return launcher.NewLocal(mlctlHome(), exe), nil
+})
+
+func init() {
+	backendHook = func(name string) (launcher.Backend, error) {
+		switch name {
+		case "", "local":
+			return localBackend()
+		}
+		return nil, errs.New(errs.Usage, errUnknownBackend(name), "the backends are: local (yarn comes with the Hadoop work)")
+	}
+	clusterAPIHook = func(ctx context.Context, cluster string) (cmdutil.ClusterAPI, error) {
+		l, err := localBackend()
+		if err != nil {
+			return nil, err
+		}
+		return l.Client(ctx, cluster)
+	}
+	extraCommandsHook = func(*cmdutil.Factory) []*cobra.Command {
+		return []*cobra.Command{engine.NewCmdEngine()}
+	}
+}
+
+type errUnknownBackend string
+
+func (e errUnknownBackend) Error() string { return "unknown backend " + string(e) }

@@ -1,0 +1,89 @@
+package quickstart
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mlctl/mlctl/engine/api"
+	"github.com/mlctl/mlctl/internal/cli/clitest"
+	"github.com/mlctl/mlctl/launcher"
+)
+
+func fixtures() (*clitest.Backend, *clitest.ClusterAPI) {
+	b := clitest.NewBackend("local")
+	c := &clitest.ClusterAPI{
+		FrameList: []api.FrameInfo{{Name: "airline", Rows: 5000, Columns: 9, Chunks: 3, MemBytes: 1 << 20}},
+		Summaries: map[string]*api.Summary{"airline": {Name: "airline", Rows: 5000,
+			Columns: []api.ColumnSummary{{Name: "Month", Type: "categorical"}}}},
+		CloudStatus: &api.CloudStatus{Cluster: "quickstart", Healthy: true, Size: 3, Started: clitest.Now},
+	}
+	return b, c
+}
+
+func run(t *testing.T, b *clitest.Backend, c *clitest.ClusterAPI, ctx context.Context) (string, string, error) {
+	f, ios := clitest.Factory(b, c)
+	err := Run(&QuickstartOptions{IO: ios, Backend: f.Backend, ClusterAPI: f.ClusterAPI, Now: f.Now, Ctx: ctx,
+		Timeout: time.Minute, TempDir: t.TempDir()})
+	return clitest.Out(ios), clitest.ErrOut(ios), err
+}
+
+func TestQuickstart(t *testing.T) {
+	b, c := fixtures()
+	out, _, err := run(t, b, c, context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"launch quickstart", "stop quickstart", "delete quickstart"}; !reflect.DeepEqual(b.Calls, want) {
+		t.Errorf("calls %v, want %v", b.Calls, want)
+	}
+	if len(c.Imports) != 1 || c.Imports[0].Name != "airline" || !strings.HasSuffix(c.Imports[0].Paths[0], "/airline-sample.csv") {
+		t.Errorf("imports %+v", c.Imports)
+	}
+	for _, want := range []string{"# Launching cluster quickstart", "COLUMN\tTYPE", "Month\tcategorical", "health\thealthy", "# Stopping and deleting"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestQuickstartRemovesLeftover(t *testing.T) {
+	b, c := fixtures()
+	b.Clusters["quickstart"] = &launcher.Record{Name: "quickstart", State: "running"}
+	_, errOut, err := run(t, b, c, context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errOut, "earlier run; stopping and deleting it first") {
+		t.Errorf("stderr %q", errOut)
+	}
+	if b.Calls[0] != "stop quickstart" || b.Calls[1] != "delete quickstart" || b.Calls[2] != "launch quickstart" {
+		t.Errorf("calls %v", b.Calls)
+	}
+}
+
+func TestQuickstartCleansUpOnError(t *testing.T) {
+	b, c := fixtures()
+	c.Summaries = nil // the summary step fails
+	_, _, err := run(t, b, c, context.Background())
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	if _, ok := b.Clusters["quickstart"]; ok {
+		t.Error("cluster left behind after an error")
+	}
+
+	// Ctrl-C: ctx is cancelled, cleanup still runs with its own context.
+	b, c = fixtures()
+	ctx, cancel := context.WithCancel(context.Background())
+	c.CloudErr = errors.New("interrupted")
+	c.JobUpdates = nil
+	cancel()
+	_, _, _ = run(t, b, c, ctx)
+	if _, ok := b.Clusters["quickstart"]; ok {
+		t.Error("cluster left behind after cancel")
+	}
+}

@@ -1,0 +1,57 @@
+package root
+
+import (
+	"github.com/mlctl/mlctl/internal/cli/cluster"
+	"github.com/mlctl/mlctl/internal/cli/frame"
+	"github.com/mlctl/mlctl/internal/cli/quickstart"
+	"github.com/mlctl/mlctl/internal/cli/version"
+	"github.com/mlctl/mlctl/internal/cmdutil"
+	"github.com/spf13/cobra"
+)
+
+// NewCmdRoot returns the `mlctl` command with every group and verb. extra
+// commands (e.g. the hidden `engine` group, which needs the engine) are
+// added as given.
+func NewCmdRoot(f *cmdutil.Factory, extra ...*cobra.Command) *cobra.Command {
+	var noColor bool
+	cmd := &cobra.Command{
+		Use:   "mlctl <command>",
+		Short: "Run distributed in-memory ML clusters on this machine or on YARN",
+		Long: `mlctl launches clusters of an in-memory ML engine, on this machine (the local
+backend) or on YARN, and drives them: import data into frames, summarise and
+split them, and stop the cluster when you are done.
+
+Start with:  mlctl quickstart
+
+Exit codes: 0 ok, 1 error, 2 usage, 3 denied by policy, 4 authentication
+(Kerberos), 5 timeout, 6 not found, 8 still pending.`,
+		Example: `  mlctl cluster launch demo --nodes 3 --memory 1g --wait
+  mlctl frame import --cluster demo examples/data/*.csv --name train
+  mlctl frame summary train --cluster demo
+  mlctl cluster stop demo`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRun: func(*cobra.Command, []string) {
+			if noColor {
+				f.IOStreams.SetColorEnabled(false)
+			}
+		},
+	}
+	cmd.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
+	cmd.SetOut(f.IOStreams.Out)
+	cmd.SetErr(f.IOStreams.ErrOut)
+	cmdutil.MakeGroup(cmd)
+
+	pf := cmd.PersistentFlags()
+	pf.BoolVarP(&f.Verbose, "verbose", "v", false, "say more about what is happening, and show error causes")
+	pf.BoolVar(&noColor, "no-color", false, "no colour in output (also: NO_COLOR=1)")
+
+	cmd.AddCommand(
+		cluster.NewCmdCluster(f),
+		frame.NewCmdFrame(f),
+		quickstart.NewCmdQuickstart(f, nil),
+		version.NewCmdVersion(f, nil),
+	)
+	cmd.AddCommand(extra...)
+	return cmd
+}
