@@ -1,13 +1,19 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/mlctl/mlctl/launcher"
 )
 
 // TestMain lets the test binary act as mlctl: testscript runs scripts
@@ -28,6 +34,20 @@ func TestScripts(t *testing.T) {
 			env.Setenv("MLCTL_CLUSTER", "")
 			env.Setenv("NO_COLOR", "")
 			env.Setenv("MLCTL_HOME", env.WorkDir+"/home")
+			// testscript puts its mlctl on PATH first; the local backend's
+			// nodes must run that one, not the test binary by its own name.
+			bin := strings.SplitN(env.Getenv("PATH"), string(os.PathListSeparator), 2)[0]
+			env.Setenv("MLCTL_ENGINE_BINARY", filepath.Join(bin, "mlctl"))
+			env.Setenv("EXAMPLES", filepath.Join(repoRoot(), "examples", "data"))
+			// A script that fails half-way must not leave node processes.
+			home := env.WorkDir + "/home"
+			env.Defer(func() {
+				l := launcher.NewLocal(home, "")
+				recs, _ := l.List(context.Background())
+				for _, r := range recs {
+					l.Delete(context.Background(), r.Name)
+				}
+			})
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -58,4 +78,10 @@ func exitcode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
 	}
+}
+
+// repoRoot is the repository's top directory, from this file's place.
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
 }

@@ -27,9 +27,14 @@ func mlctlHome() string {
 }
 
 var localBackend = sync.OnceValues(func() (*launcher.Local, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
+	// The nodes run this same binary. MLCTL_ENGINE_BINARY overrides it for
+	// test harnesses whose mlctl is a re-executed test binary.
+	exe := os.Getenv("MLCTL_ENGINE_BINARY")
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return nil, err
+		}
 	}
 	return launcher.NewLocal(mlctlHome(), exe), nil
 })

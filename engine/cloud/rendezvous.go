@@ -157,3 +157,10 @@ func AwaitMembers(ctx context.Context, r Rendezvous, size int, poll time.Duratio
 		}
 	}
 }
+
+// Gone reports whether the cluster directory was removed: the cluster was
+// deleted (or a test finished) and its nodes should exit.
+func (d DirRendezvous) Gone() bool {
+	_, err := os.Stat(d.Dir)
+	return errors.Is(err, fs.ErrNotExist)
+}

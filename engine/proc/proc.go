@@ -74,5 +74,29 @@ func Run(ctx context.Context, cfg Config) error {
 		logger.Printf("cloud of %d formed; leader is node %d at %s", len(members), lead.Index, lead.Addr)
 		go n.HeartbeatLoop(ctx, lead.Addr, cfg.Heartbeat, cfg.LeaderTimeout)
 	}
+	if g, ok := cfg.Node.Rendezvous.(interface{ Gone() bool }); ok {
+		go watchGone(ctx, g, n, logger)
+	}
 	return <-served
+}
+
+// watchGone shuts the node down once its rendezvous disappears, so a deleted
+// cluster never leaves processes behind.
+func watchGone(ctx context.Context, g interface{ Gone() bool }, n *node.Node, logger *log.Logger) {
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-n.Done():
+			return
+		case <-t.C:
+			if g.Gone() {
+				logger.Printf("cluster directory removed; shutting down")
+				n.Shutdown()
+				return
+			}
+		}
+	}
 }
