@@ -17,7 +17,7 @@ import (
 )
 
 // sampleBytes is how much of the first file the setup guess reads.
-const sampleBytes = 1 << 20
+const sampleBytes = 256 << 10
 
 type inputFile struct {
 	path string

@@ -289,7 +289,7 @@ func guessType(recs []sampleRecord, j int, na *naSet) frame.Type {
 		return frame.Time
 	}
 	if len(recs) >= stringMinRows {
-		distinct := make(map[string]struct{}, len(recs))
+		distinct := make(map[string]struct{})
 		nonNA = 0
 		for _, r := range recs {
 			if !na.has([]byte(r.fields[j])) {

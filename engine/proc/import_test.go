@@ -76,7 +76,7 @@ func TestGuessedTypePromotedWithWarning(t *testing.T) {
 	tc := startCloud(t, 2, 8<<10)
 	var b strings.Builder
 	b.WriteString("n,code\n")
-	for i := 0; i < 200000; i++ { // past the 1 MiB the type guess reads
+	for i := 0; i < 200000; i++ { // past the sample the type guess reads
 		code := fmt.Sprint(i % 10)
 		if i == 190000 {
 			code = "X9"
