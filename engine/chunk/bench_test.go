@@ -15,11 +15,15 @@ func benchInputs() []struct {
 } {
 	r := rand.New(rand.NewPCG(11, 12))
 	small := withNA(r, fill(benchRows, func(int) float64 { return float64(r.IntN(100)) }), 0.05)
+	delay := withNA(r, fill(benchRows, func(int) float64 { return float64(1 + r.IntN(2400)) }), 0.02)
 	return []struct {
 		name string
 		vals []float64
 	}{
 		{"smallints-5%NA", small},
+		{"12bit-2%NA", delay},
+		{"12bit", fill(benchRows, func(int) float64 { return float64(1 + r.IntN(2400)) })},
+		{"13bit-scaled", fill(benchRows, func(int) float64 { return float64(r.IntN(6001)) / 100 })},
 		{"float64", fill(benchRows, func(int) float64 { return r.NormFloat64() })},
 		{"prices", fill(benchRows, func(int) float64 { return float64(r.IntN(1_000_000)) / 100 })},
 		{"timestamps", fill(benchRows, func(int) float64 { return float64(1.7e12 + r.Int64N(1e11)) })},

@@ -20,6 +20,7 @@ const (
 	Float64                     // plain float64, NA as NaN
 	Sparse                      // mostly zero (or mostly NA): row indices + values of the rest
 	Str                         // strings: offsets + bytes + NA bitmap
+	Bits                        // (x + bias) * 10^-scale, x packed in w bits (1..32); NA as all ones
 )
 
 // NA is the value a numeric chunk returns for a missing row. Numeric NA is
@@ -50,6 +51,7 @@ type Chunk interface {
 var encodingNames = [...]string{
 	Const: "Const", Bit: "Bit", Int8: "Int8", Int16: "Int16", Int32: "Int32", Int64: "Int64",
 	Float32: "Float32", Float64: "Float64", Sparse: "Sparse", Str: "Str",
+	Bits: "Bits",
 }
 
 // String names the encoding for logs and error messages.

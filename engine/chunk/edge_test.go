@@ -53,11 +53,12 @@ func TestEncodeNumericEdges(t *testing.T) {
 		{"one and NA", []float64{1, nan}, Bit, 0},
 		{"int8 span with NA", plusNA(rangeVals(-127, 127)), Int8, 0},
 		{"int8 full without NA", rangeVals(-128, 127), Int8, 0},
-		{"int8 full with NA", plusNA(rangeVals(-128, 127)), Int16, 0},
+		{"int8 full with NA", plusNA(rangeVals(-128, 127)), Bits, 0}, // 9 bits
 		{"bytes without NA", rangeVals(0, 255), Int8, 0},
-		{"bytes with NA", plusNA(rangeVals(0, 255)), Int16, 0},
+		{"bytes with NA", plusNA(rangeVals(0, 255)), Bits, 0},
 		{"int16 bounds", []float64{-32768, 32767, 0}, Int16, 0},
-		{"int16 bounds with NA", []float64{-32768, 32767, nan}, Int32, 0},
+		{"int16 bounds with NA", []float64{-32768, 32767, nan}, Bits, 0}, // 17 bits: one word, not 12 bytes
+		{"int16 span with NA", plusNA(rangeVals(-32768, 32767)), Bits, 0},
 		{"int32 bounds", []float64{math.MinInt32, math.MaxInt32}, Int32, 0},
 		{"int32 bounds with NA", []float64{math.MinInt32, math.MaxInt32, nan}, Int64, 0},
 		{"int32 biased", []float64{5e9, 5e9 + 4e9}, Int32, 0},
@@ -120,6 +121,7 @@ func TestOutOfRangeRowPanics(t *testing.T) {
 		EncodeNumeric(repeat(3, 1)),
 		EncodeNumeric([]float64{0, 1, 1}),
 		EncodeNumeric(make([]float64, 100)),
+		EncodeNumeric(plusNA(rangeVals(0, 600))),
 		EncodeStrings([]string{"a"}, nil),
 	}
 	for _, c := range chunks {

@@ -51,7 +51,8 @@ type plan struct {
 	enc   Encoding
 	bias  int64
 	scale int
-	bytes int // payload size, for comparing against sparse
+	width uint8 // code width of a Bits plan
+	bytes int   // payload size, for comparing against sparse
 }
 
 // EncodeNumeric stores vals (NaN = NA) in the smallest encoding that gives
@@ -112,6 +113,9 @@ var intWidths = [...]struct {
 
 // intPlan fits the scaled range into the narrowest width. The width's
 // minimum is the NA sentinel, so it is usable as a value only without NA.
+// A Bits plan replaces the byte-aligned one when its payload is strictly
+// smaller (a 9..15-bit range, say); at exactly 8, 16 or 32 bits, or on so
+// few rows that word rounding eats the saving, the Int form stays.
 func intPlan(st *numStats) (plan, bool) {
 	if !st.intOK {
 		return plan{}, false
@@ -128,6 +132,7 @@ func intPlan(st *numStats) (plan, bool) {
 		}
 		minX, maxX = int64(roundInt(lo)), int64(roundInt(hi))
 	}
+	packed, packedOK := packedPlan(st, minX, maxX)
 	for _, w := range intWidths {
 		if w.enc == Int64 && st.scale != 0 {
 			break // an 8-byte scaled int is no smaller than Float64 and slower
@@ -139,15 +144,32 @@ func intPlan(st *numStats) (plan, bool) {
 		if st.na > 0 {
 			wlo++
 		}
-		bytes := st.n * int(w.bits/8)
+		var p plan
 		switch {
 		case minX >= wlo && maxX <= whi:
-			return plan{enc: w.enc, scale: st.scale, bytes: bytes}, true
+			p = plan{enc: w.enc, scale: st.scale, bytes: st.n * int(w.bits/8)}
 		case w.bits < 64 && uint64(maxX-minX) <= uint64(whi-wlo):
-			return plan{enc: w.enc, scale: st.scale, bias: minX - wlo, bytes: bytes}, true
+			p = plan{enc: w.enc, scale: st.scale, bias: minX - wlo, bytes: st.n * int(w.bits/8)}
+		default:
+			continue
 		}
+		if packedOK && packed.bytes < p.bytes {
+			return packed, true
+		}
+		return p, true
 	}
 	return plan{}, false
+}
+
+// packedPlan is the Bits plan for the scaled range [minX, maxX]: codes are
+// x - minX, plus the all-ones code for NA.
+func packedPlan(st *numStats, minX, maxX int64) (plan, bool) {
+	w := packedWidth(uint64(maxX-minX), st.na > 0)
+	if w > maxPackedWidth {
+		return plan{}, false
+	}
+	return plan{enc: Bits, scale: st.scale, bias: minX, width: uint8(w),
+		bytes: 8 * packedWords(st.n, w)}, true
 }
 
 // build materialises a plan. A scaled plan can still fail verification (a
@@ -171,6 +193,10 @@ func build(vals []float64, st *numStats, p plan) Chunk {
 		}
 	case Int64:
 		if c, ok := encodeInts[int64](vals, st, p); ok {
+			return c
+		}
+	case Bits:
+		if c, ok := encodePacked(vals, st, p); ok {
 			return c
 		}
 	case Float32:

@@ -15,41 +15,69 @@ var designs = []struct {
 	want  Encoding
 	scale int // for the integer encodings
 	gen   gen
+	width int // for Bits: the code width (0: not checked)
 }{
-	{"const", Const, 2, func(r *rand.Rand, n int) []float64 { return fill(n, func(int) float64 { return 3.25 }) }},
+	{"const", Const, 2, func(r *rand.Rand, n int) []float64 { return fill(n, func(int) float64 { return 3.25 }) }, 0},
 	{"bit", Bit, 0, func(r *rand.Rand, n int) []float64 {
 		return fill(n, func(int) float64 { return float64(r.IntN(2)) })
-	}},
+	}, 0},
 	{"int8", Int8, 0, func(r *rand.Rand, n int) []float64 {
 		return fill(n, func(int) float64 { return float64(r.IntN(201) - 100) })
-	}},
+	}, 0},
 	{"int8-biased", Int8, 0, func(r *rand.Rand, n int) []float64 {
 		return fill(n, func(int) float64 { return float64(1000 + r.IntN(200)) })
-	}},
+	}, 0},
 	{"int16", Int16, 0, func(r *rand.Rand, n int) []float64 {
 		return fill(n, func(int) float64 { return float64(r.IntN(60001) - 30000) })
-	}},
+	}, 0},
 	{"int32", Int32, 0, func(r *rand.Rand, n int) []float64 {
-		return fill(n, func(int) float64 { return float64(r.Int32N(2e9) - 1e9) })
-	}},
-	{"price-small", Int16, 2, func(r *rand.Rand, n int) []float64 {
+		return fill(n, func(int) float64 { return float64(r.Int64N(4e9) - 2e9) })
+	}, 0},
+	{"price-small", Bits, 2, func(r *rand.Rand, n int) []float64 {
 		return fill(n, func(int) float64 { return float64(r.IntN(30000)) / 100 })
-	}},
-	{"price", Int32, 2, func(r *rand.Rand, n int) []float64 {
+	}, 15},
+	{"price", Bits, 2, func(r *rand.Rand, n int) []float64 {
 		return fill(n, func(int) float64 { return float64(r.IntN(10_000_000)) / 100 })
-	}},
+	}, 24},
+	{"price-int16", Int16, 2, func(r *rand.Rand, n int) []float64 {
+		return fill(n, func(int) float64 { return float64(r.IntN(65535)-32767) / 100 })
+	}, 0},
+	{"price-int32", Int32, 2, func(r *rand.Rand, n int) []float64 {
+		return fill(n, func(int) float64 { return float64(r.Int64N(4e9)-2e9) / 100 })
+	}, 0},
+	{"bits3", Bits, 0, func(r *rand.Rand, n int) []float64 {
+		return fill(n, func(int) float64 { return float64(2 + r.IntN(6)) })
+	}, 3},
+	{"bits9-negative", Bits, 0, func(r *rand.Rand, n int) []float64 {
+		return fill(n, func(int) float64 { return float64(r.IntN(401) - 200) })
+	}, 9},
+	{"bits12-delay", Bits, 0, func(r *rand.Rand, n int) []float64 {
+		return fill(n, func(int) float64 { return float64(1 + r.IntN(2400)) })
+	}, 12},
+	{"bits13-scaled", Bits, 2, func(r *rand.Rand, n int) []float64 {
+		return fill(n, func(int) float64 { return float64(r.IntN(6001)) / 100 })
+	}, 13},
+	{"bits17-negative-scaled", Bits, 1, func(r *rand.Rand, n int) []float64 {
+		return fill(n, func(int) float64 { return float64(r.IntN(100_001)-50_000) / 10 })
+	}, 17},
+	{"bits31", Bits, 0, func(r *rand.Rand, n int) []float64 {
+		return fill(n, func(int) float64 { return float64(r.Int32N(2e9) - 1e9) })
+	}, 31},
+	{"bits31-scaled", Bits, 3, func(r *rand.Rand, n int) []float64 {
+		return fill(n, func(int) float64 { return float64(r.Int64N(1.5e9)-7.5e8) / 1000 })
+	}, 31},
 	{"tenths", Int8, 1, func(r *rand.Rand, n int) []float64 {
 		return fill(n, func(int) float64 { return float64(r.IntN(200)-100) / 10 })
-	}},
+	}, 0},
 	{"timestamp-ms", Int64, 0, func(r *rand.Rand, n int) []float64 {
 		return fill(n, func(int) float64 { return float64(1_700_000_000_000 + r.Int64N(100_000_000_000)) })
-	}},
+	}, 0},
 	{"float32", Float32, 0, func(r *rand.Rand, n int) []float64 {
 		return fill(n, func(int) float64 { return float64(r.Float32() * 1000) })
-	}},
+	}, 0},
 	{"float64", Float64, 0, func(r *rand.Rand, n int) []float64 {
 		return fill(n, func(int) float64 { return r.NormFloat64() })
-	}},
+	}, 0},
 	{"sparse-zero", Sparse, 0, func(r *rand.Rand, n int) []float64 {
 		return fill(n, func(int) float64 {
 			if r.IntN(100) < 97 {
@@ -57,7 +85,7 @@ var designs = []struct {
 			}
 			return r.NormFloat64()
 		})
-	}},
+	}, 0},
 	{"sparse-na", Sparse, 0, func(r *rand.Rand, n int) []float64 {
 		return fill(n, func(int) float64 {
 			if r.IntN(100) < 95 {
@@ -65,11 +93,11 @@ var designs = []struct {
 			}
 			return float64(r.IntN(1000))
 		})
-	}},
+	}, 0},
 }
 
 var (
-	lengths = []int{0, 1, 2, 7, 1000, 65537}
+	lengths = []int{0, 1, 2, 7, 63, 64, 65, 1000, 65537}
 	naRates = []struct {
 		name string
 		rate float64
@@ -77,10 +105,10 @@ var (
 )
 
 // wantFor adjusts a design's encoding for its NA mix: a constant with some
-// NA rows is no longer constant (one value plus NA fits Int8).
+// NA rows is no longer constant (one value plus NA is a 1-bit code).
 func wantFor(want Encoding, rate float64) Encoding {
 	if want == Const && rate > 0 {
-		return Int8
+		return Bits
 	}
 	return want
 }
@@ -105,6 +133,7 @@ func TestEncodeNumericDesigns(t *testing.T) {
 							t.Fatalf("encoding %v, want %v", c.Encoding(), want)
 						}
 						checkScale(t, c, d.scale)
+						checkWidth(t, c, d.width)
 					}
 				})
 			}
@@ -124,11 +153,21 @@ func checkScale(t *testing.T, c Chunk, want int) {
 		got = c.scale
 	case *intChunk[int64]:
 		got = c.scale
+	case *packedChunk:
+		got = c.scale
 	default:
 		return
 	}
 	if int(got) != want {
 		t.Fatalf("%v chunk has scale %d, want %d", c.Encoding(), got, want)
+	}
+}
+
+// checkWidth checks a Bits chunk's code width; want 0 skips the check.
+func checkWidth(t *testing.T, c Chunk, want int) {
+	t.Helper()
+	if pc, ok := c.(*packedChunk); ok && want != 0 && int(pc.width) != want {
+		t.Fatalf("Bits chunk has width %d, want %d", pc.width, want)
 	}
 }
 
@@ -178,9 +217,12 @@ func TestMemBytes(t *testing.T) {
 		want Encoding
 		max  int
 	}{
-		{"int8", fill(1000, func(int) float64 { return float64(r.IntN(100)) }), Int8, 1100},
+		{"int8", fill(1000, func(int) float64 { return float64(r.IntN(256)) }), Int8, 1100},
 		{"bit", fill(1000, func(int) float64 { return float64(r.IntN(2)) }), Bit, 200},
-		{"int16", fill(1000, func(int) float64 { return float64(r.IntN(20000)) }), Int16, 2100},
+		{"int16", fill(1000, func(int) float64 { return float64(r.IntN(65536)) }), Int16, 2100},
+		{"bits7", fill(1000, func(int) float64 { return float64(r.IntN(100)) }), Bits, 1000*7/8 + 64 + 16 + 1},
+		{"bits12", fill(1000, func(int) float64 { return float64(r.IntN(4096)) }), Bits, 1000*12/8 + 64 + 16 + 1},
+		{"bits15", fill(1000, func(int) float64 { return float64(r.IntN(20000)) }), Bits, 1000*15/8 + 64 + 16 + 1},
 		{"float64", fill(1000, func(int) float64 { return r.NormFloat64() }), Float64, 8100},
 		{"const", fill(1_000_000, func(int) float64 { return 42 }), Const, 100},
 		{"sparse", fill(100_000, func(i int) float64 {

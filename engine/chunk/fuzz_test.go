@@ -56,6 +56,25 @@ func FuzzUnmarshal(f *testing.F) {
 	}
 	f.Add([]byte{})
 	f.Add(hdr(Sparse, MaxRows, 0, 1, 5, 0, 0, 0, 1, byte(Const), 1, 0, 0, 0, 0, 0, 0, 0xF8, 0x7F))
+	// Hostile Bits: widths at and past the limits, a straddling code in the
+	// last word, all-ones codes with and without NA, the largest bias and
+	// scale, padding bits, short words, and Bits nested in Sparse.
+	ones := func(k int) []byte { return bytes.Repeat([]byte{0xFF}, 8*k) }
+	bias := binary.AppendVarint(nil, maxBias)
+	for _, body := range [][]byte{
+		hdr(Bits, 5, append([]byte{0, 1, 0, 12}, ones(1)[:4]...)...),
+		hdr(Bits, 5, append([]byte{0, 0, 0, 13}, ones(2)...)...),
+		hdr(Bits, 2, append(append([]byte{9, 1}, bias...), append([]byte{32}, ones(1)...)...)...),
+		hdr(Bits, 3, append(append([]byte{9, 0}, binary.AppendVarint(nil, -maxBias)...), append([]byte{31}, ones(2)...)...)...),
+		hdr(Bits, 64, append([]byte{0, 1, 0, 1}, ones(1)...)...),
+		hdr(Bits, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+		hdr(Bits, 1, 0, 0, 0, 33, 0, 0, 0, 0, 0, 0, 0, 0),
+		hdr(Bits, MaxRows, 0, 0, 0, 32, 0),
+		hdr(Bits, 0, 0, 0, 0, 7),
+		hdr(Sparse, 9, append([]byte{1, 2, 3, 0, 0, 0, 8, 0, 0, 0}, hdr(Bits, 2, append([]byte{2, 1, 5, 3}, ones(1)...)...)...)...),
+	} {
+		f.Add(body)
+	}
 	f.Fuzz(checkUnmarshalled)
 }
 
@@ -109,6 +128,10 @@ func FuzzEncodeNumeric(f *testing.F) {
 	f.Add([]byte{2 + 4*2, 0x39, 0x30, 0xFF, 0xFF, 0, 0x80})
 	f.Add([]byte{3, 0xE0, 0xE0, 0xE0, 2, 1, 0xE3})
 	f.Add([]byte{3, 0, 1, 3, 4, 5, 6, 9, 19})
+	// 12-bit range over 10 rows, so Bits beats Int16; then an 11-bit
+	// negative range at scale 1.
+	f.Add([]byte{2, 1, 0, 0x60, 0x09, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0})
+	f.Add([]byte{2 + 4*1, 0x18, 0xFC, 0xE8, 0x03, 7, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 8, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		vals := fuzzVals(b)
 		checkNumeric(t, EncodeNumeric(vals), vals)

@@ -19,6 +19,11 @@ import (
 //	  Sparse   byte flags (1 = fill NA, else +0.0); uvarint m; m u32 rows, increasing;
 //	           a nested chunk of m rows in this same format (dense numeric only)
 //	  Str      byte flags (1 = has NA); NA words if flagged; n uvarint lengths; the bytes
+//	  Bits     byte scale; byte flags (1 = has NA); varint bias; byte width w (1..32);
+//	           ⌈n·w/64⌉ u64 words of the packed bit stream: row i's code x is stream
+//	           bits [i·w, i·w+w), stream bit j is bit j&63 of word j>>6 (so a code
+//	           may straddle two words); bits past row n are zero; with NA the
+//	           all-ones code is NA; value = (x + bias) / 10^scale
 //
 // A chunk is sent once per node hop, so the form is close to memory layout
 // rather than compressed further: encoding and decoding are copies.
@@ -87,6 +92,10 @@ func appendChunk(b []byte, c Chunk) []byte {
 			b = binary.LittleEndian.AppendUint32(b, i)
 		}
 		b = appendChunk(b, c.vals)
+	case *packedChunk:
+		b = appendIntHeader(b, c.scale, c.hasNA, c.bias)
+		b = append(b, c.width)
+		b = appendWords(b, c.words)
 	case *strChunk:
 		b = append(b, naFlag(c.na != nil))
 		b = appendWords(b, c.na)
@@ -101,7 +110,7 @@ func appendChunk(b []byte, c Chunk) []byte {
 func native(c Chunk) bool {
 	switch c.(type) {
 	case *constChunk, *bitChunk, *intChunk[int8], *intChunk[int16], *intChunk[int32],
-		*intChunk[int64], *float32Chunk, *float64Chunk, *sparseChunk, *strChunk:
+		*intChunk[int64], *float32Chunk, *float64Chunk, *sparseChunk, *strChunk, *packedChunk:
 		return true
 	}
 	return false

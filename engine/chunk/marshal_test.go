@@ -38,7 +38,7 @@ func TestMarshalRoundTripAllEncodings(t *testing.T) {
 			t.Errorf("%v: re-marshal differs: %d vs %d bytes", c.Encoding(), len(b), len(b2))
 		}
 	}
-	for e := Const; e <= Str; e++ {
+	for e := Const; e <= Bits; e++ {
 		if !seen[e] {
 			t.Errorf("samples miss encoding %v", e)
 		}
@@ -118,6 +118,21 @@ func TestUnmarshalRejects(t *testing.T) {
 		{"string length", hdr(Str, 2, 0, 5, 0, 'a'), "string row 0 ends at byte 5"},
 		{"string NA text", hdr(Str, 1, cat([]byte{1}, u64(1), []byte{1, 'a'})...), "is NA but has 1 bytes"},
 		{"string varint", hdr(Str, 1, 0, 0x80), "bad varint for string length"},
+		{"bits scale", hdr(Bits, 1, 10, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0), "int scale 10 exceeds 9"},
+		{"bits flags", hdr(Bits, 1, 0, 2, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0), "int flags 0x2"},
+		{"bits bias varint", hdr(Bits, 1, 0, 0, 0x80), "bad varint for int bias"},
+		{"bits bias", hdr(Bits, 1, cat([]byte{0, 1}, binary.AppendVarint(nil, -(1<<55)), []byte{3}, u64(0))...), "bias"},
+		{"bits width missing", hdr(Bits, 1, 0, 0, 0), "bits width needs 1 bytes"},
+		{"bits width 0", hdr(Bits, 1, cat([]byte{0, 0, 0, 0}, u64(0))...), "bits width 0 not in 1..32"},
+		{"bits width 33", hdr(Bits, 1, cat([]byte{0, 0, 0, 33}, u64(0))...), "bits width 33"},
+		{"bits width 255", hdr(Bits, 1, cat([]byte{0, 0, 0, 255}, u64(0))...), "bits width 255"},
+		{"bits short", hdr(Bits, 65, cat([]byte{0, 0, 0, 1}, u64(0))...), "bits words needs 16 bytes, 8 left"},
+		{"bits straddle short", hdr(Bits, 6, cat([]byte{0, 0, 0, 12}, u64(0))...), "bits words needs 16 bytes, 8 left"},
+		{"bits huge rows", hdr(Bits, MaxRows, 0, 0, 0, 32, 0), "bits words needs"},
+		{"bits padding", hdr(Bits, 3, cat([]byte{0, 0, 0, 12}, u64(1<<36))...), "bits set past row 3"},
+		{"bits padding top", hdr(Bits, 5, cat([]byte{0, 1, 0, 12}, u64(1<<63))...), "bits set past row 5"},
+		{"bits trailing", hdr(Bits, 64, cat([]byte{0, 0, 0, 1}, u64(0), []byte{0})...), "1 trailing bytes"},
+		{"sparse nested bits short", hdr(Sparse, 9, cat([]byte{0, 1}, []byte{3, 0, 0, 0}, hdr(Bits, 1, 0, 0, 0, 9))...), "bits words needs 8 bytes"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -153,6 +153,8 @@ func (r *reader) chunk(nested bool) (Chunk, error) {
 		return r.sparse(n)
 	case Str:
 		return r.str(n)
+	case Bits:
+		return r.packed(n)
 	}
 	return nil, corrupt("unknown encoding %d", e)
 }
@@ -179,25 +181,32 @@ func (r *reader) bit(n int) (Chunk, error) {
 	return c, nil
 }
 
-func readInts[T integer](r *reader, n, width int, get func([]byte) T) (Chunk, error) {
-	scale, err := r.byte1("int scale")
-	if err != nil {
-		return nil, err
+// intHeader reads the scale, flags and bias the integer encodings share.
+func (r *reader) intHeader() (scale uint8, hasNA bool, bias int64, err error) {
+	if scale, err = r.byte1("int scale"); err != nil {
+		return
 	}
 	if scale > maxScale {
-		return nil, corrupt("int scale %d exceeds %d", scale, maxScale)
+		return 0, false, 0, corrupt("int scale %d exceeds %d", scale, maxScale)
 	}
-	hasNA, err := r.flags("int")
-	if err != nil {
-		return nil, err
+	if hasNA, err = r.flags("int"); err != nil {
+		return
 	}
 	bias, k := binary.Varint(r.b)
 	if k <= 0 {
-		return nil, corrupt("bad varint for int bias")
+		return 0, false, 0, corrupt("bad varint for int bias")
 	}
 	r.b = r.b[k:]
 	if bias > maxBias || bias < -maxBias {
-		return nil, corrupt("int bias %d out of range", bias)
+		return 0, false, 0, corrupt("int bias %d out of range", bias)
+	}
+	return scale, hasNA, bias, nil
+}
+
+func readInts[T integer](r *reader, n, width int, get func([]byte) T) (Chunk, error) {
+	scale, hasNA, bias, err := r.intHeader()
+	if err != nil {
+		return nil, err
 	}
 	p, err := r.take(width*n, "int values")
 	if err != nil {
@@ -207,6 +216,35 @@ func readInts[T integer](r *reader, n, width int, get func([]byte) T) (Chunk, er
 		na: sentinel[T](), enc: encodingOf[T]()}
 	for i := range c.data {
 		c.data[i] = get(p[width*i:])
+	}
+	return c, nil
+}
+
+// packed reads a Bits chunk. Any code is a valid value (or NA), so only the
+// width, the word count and the zero padding need checking.
+func (r *reader) packed(n int) (Chunk, error) {
+	scale, hasNA, bias, err := r.intHeader()
+	if err != nil {
+		return nil, err
+	}
+	w, err := r.byte1("bits width")
+	if err != nil {
+		return nil, err
+	}
+	if w < 1 || w > maxPackedWidth {
+		return nil, corrupt("bits width %d not in 1..%d", w, maxPackedWidth)
+	}
+	nw := packedWords(n, uint(w))
+	p, err := r.take(8*nw, "bits words")
+	if err != nil {
+		return nil, err
+	}
+	c := &packedChunk{n: n, words: make([]uint64, nw), bias: bias, width: w, scale: scale, hasNA: hasNA}
+	for i := range c.words {
+		c.words[i] = binary.LittleEndian.Uint64(p[8*i:])
+	}
+	if tail := uint(n*int(w)) & 63; tail != 0 && c.words[nw-1]>>tail != 0 {
+		return nil, corrupt("bits words have bits set past row %d", n)
 	}
 	return c, nil
 }

@@ -42,18 +42,40 @@ func (l *Leader) Monitor(ctx context.Context) {
 		l.mu.Lock()
 		l.health[self].last = now
 		l.health[self].hb = l.self.Usage()
-		var lost []int
+		var late []int
 		for i := range l.health {
 			h := &l.health[i]
-			if !h.lost && now.Sub(h.last) > l.opts.HeartbeatTimeout {
-				h.lost = true
-				lost = append(lost, i)
+			if !h.lost && !h.probing && now.Sub(h.last) > l.opts.HeartbeatTimeout {
+				h.probing = true
+				late = append(late, i)
 			}
 		}
 		l.mu.Unlock()
-		for _, i := range lost {
-			l.nodeLost(i, fmt.Sprintf("no heartbeat for %s", l.opts.HeartbeatTimeout))
+		for _, i := range late {
+			go l.probe(ctx, i)
 		}
+	}
+}
+
+// probe pings a node whose heartbeats are late. A slow node (a long GC, a
+// starved CPU) answers and stays; a dead one refuses the connection at once,
+// a frozen one times out, and either is lost.
+func (l *Leader) probe(ctx context.Context, idx int) {
+	pctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	var hb node.Heartbeat
+	err := l.self.Peer().Call(pctx, l.members[idx].Addr, node.PathPing, struct{}{}, &hb)
+	l.mu.Lock()
+	l.health[idx].probing = false
+	if err == nil {
+		l.health[idx].last = time.Now()
+		l.health[idx].hb = hb
+		l.mu.Unlock()
+		return
+	}
+	l.mu.Unlock()
+	if ctx.Err() == nil {
+		l.nodeLost(idx, fmt.Sprintf("no heartbeat for %s and no answer to a ping (%v)", l.opts.HeartbeatTimeout, err))
 	}
 }
 

@@ -40,9 +40,10 @@ type Leader struct {
 }
 
 type nodeHealth struct {
-	last time.Time
-	hb   node.Heartbeat
-	lost bool
+	last    time.Time
+	hb      node.Heartbeat
+	lost    bool
+	probing bool
 }
 
 // New makes the leader for a formed cloud and installs its API on self.
