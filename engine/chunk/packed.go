@@ -25,8 +25,9 @@ type packedChunk struct {
 	hasNA bool
 }
 
-// packedWords is the word count for n codes of w bits.
-func packedWords(n int, w uint) int { return (n*int(w) + 63) >> 6 }
+// packedWords is the word count for n codes of w bits. Bit positions are
+// uint64 throughout: MaxRows·32 bits overflow a 32-bit int.
+func packedWords(n int, w uint) int { return int((uint64(n)*uint64(w) + 63) >> 6) }
 
 // packedWidth is the code width for a scaled range r = max-min: r+1 codes,
 // one more for NA.
@@ -105,8 +106,8 @@ func (c *packedChunk) MemBytes() int      { return hdrBytes + 8*len(c.words) }
 
 // code returns row i's code; i must be in range.
 func (c *packedChunk) code(i int) uint64 {
-	w := uint(c.width)
-	pos := uint(i) * w
+	w := uint64(c.width)
+	pos := uint64(i) * w
 	k, off := pos>>6, pos&63
 	x := c.words[k] >> off
 	if off+w > 64 {
@@ -150,10 +151,10 @@ func (c *packedChunk) twoWordRows() int {
 func (c *packedChunk) Floats(dst []float64) []float64 {
 	dst = grow(dst, c.n)
 	fast := c.twoWordRows()
-	words, w, bias := c.words, uint(c.width), c.bias
+	words, w, bias := c.words, uint64(c.width), c.bias
 	mask := uint64(1)<<w - 1
 	out := dst[:fast]
-	pos := uint(0)
+	pos := uint64(0)
 	switch {
 	case !c.hasNA && c.scale == 0:
 		for i := range out {

@@ -243,7 +243,7 @@ func (r *reader) packed(n int) (Chunk, error) {
 	for i := range c.words {
 		c.words[i] = binary.LittleEndian.Uint64(p[8*i:])
 	}
-	if tail := uint(n*int(w)) & 63; tail != 0 && c.words[nw-1]>>tail != 0 {
+	if tail := uint64(n) * uint64(w) & 63; tail != 0 && c.words[nw-1]>>tail != 0 {
 		return nil, corrupt("bits words have bits set past row %d", n)
 	}
 	return c, nil

@@ -104,12 +104,12 @@ func (l *Leader) importFrame(ctx context.Context, req *api.ImportRequest, progre
 	if err != nil {
 		return err
 	}
-	files, err := statInputs(req.Paths)
+	files, err := statInputs(ctx, l.self.Remote(), req.Paths)
 	if err != nil {
 		return err
 	}
 	progress(0.02, "guessing the column types")
-	setup, groups, err := setupFor(files, opt)
+	setup, groups, err := setupFor(ctx, files, opt)
 	if err != nil {
 		return err
 	}

@@ -3,40 +3,44 @@ package leader
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/engine/frame"
 	"github.com/mlctl/mlctl/engine/node"
 	"github.com/mlctl/mlctl/engine/parse"
+	"github.com/mlctl/mlctl/engine/source"
 )
 
 // sampleBytes is how much of the first file the setup guess reads.
 const sampleBytes = 256 << 10
 
 type inputFile struct {
-	path string
-	size int64
-	kind string // node.UnitCSV, UnitGzip, UnitParquet
+	path  string    // as the user gave it (messages, units)
+	rpath string    // as fs knows it
+	fs    source.FS // where it is read from
+	size  int64
+	kind  string // node.UnitCSV, UnitGzip, UnitParquet
 }
 
 // statInputs checks every input before any node does work, so a missing or
 // unreadable file fails fast with its name.
-func statInputs(paths []string) ([]inputFile, error) {
+func statInputs(ctx context.Context, remote source.FS, paths []string) ([]inputFile, error) {
 	if len(paths) == 0 {
 		return nil, badRequest(errors.New("no input files given"))
 	}
 	var out []inputFile
 	for _, p := range paths {
-		if strings.Contains(p, "://") {
-			return nil, badRequest(fmt.Errorf("%s: only local files can be imported on this backend", p))
+		fsys, rp, err := source.Resolve(p, remote)
+		if err != nil {
+			return nil, badRequest(err)
 		}
-		f, err := os.Open(p)
+		st, err := fsys.Stat(ctx, rp)
 		if err != nil {
 			switch {
 			case errors.Is(err, fs.ErrNotExist):
@@ -44,24 +48,22 @@ func statInputs(paths []string) ([]inputFile, error) {
 			case errors.Is(err, fs.ErrPermission):
 				return nil, &codedError{status: 403, code: "error", err: fmt.Errorf("%s: permission denied", p), hint: "make the file readable by the user running the cluster"}
 			}
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", p, err)
 		}
-		st, err := f.Stat()
-		if err != nil {
-			f.Close()
-			return nil, err
-		}
-		if st.IsDir() {
-			f.Close()
+		if st.IsDir {
 			return nil, badRequest(fmt.Errorf("%s is a directory; give the files in it (a glob like %s/*.csv)", p, p))
 		}
-		if st.Size() == 0 {
-			f.Close()
+		if st.Size == 0 {
 			return nil, badRequest(fmt.Errorf("%s: file is empty", p))
 		}
 		head := make([]byte, 4)
-		n, _ := io.ReadFull(f, head)
-		f.Close()
+		n, err := fsys.ReadAt(ctx, rp, head, 0)
+		if err != nil {
+			if errors.Is(err, fs.ErrPermission) {
+				return nil, &codedError{status: 403, code: "error", err: fmt.Errorf("%s: permission denied", p), hint: "make the file readable by the user running the cluster"}
+			}
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
 		kind := node.UnitCSV
 		switch {
 		case n >= 2 && head[0] == 0x1f && head[1] == 0x8b:
@@ -69,7 +71,7 @@ func statInputs(paths []string) ([]inputFile, error) {
 		case n == 4 && string(head) == "PAR1":
 			kind = node.UnitParquet
 		}
-		out = append(out, inputFile{path: p, size: st.Size(), kind: kind})
+		out = append(out, inputFile{path: p, rpath: rp, fs: fsys, size: st.Size, kind: kind})
 	}
 	for _, f := range out[1:] {
 		if (f.kind == node.UnitParquet) != (out[0].kind == node.UnitParquet) {
@@ -110,47 +112,48 @@ func guessOptions(req *api.ImportRequest) (parse.GuessOptions, error) {
 
 // sample reads the start of a text file (decompressed for gzip), cut after
 // its last full line when the file goes on.
-func sample(f inputFile) ([]byte, error) {
-	fh, err := os.Open(f.path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	var r io.Reader = fh
+func sample(ctx context.Context, f inputFile) ([]byte, error) {
+	raw := make([]byte, min(f.size, sampleBytes))
 	if f.kind == node.UnitGzip {
-		zr, err := gzip.NewReader(fh)
-		if err != nil {
-			return nil, fmt.Errorf("%s: not a valid gzip file: %w", f.path, err)
-		}
-		r = zr
+		raw = make([]byte, min(f.size, 4*sampleBytes))
 	}
-	buf := make([]byte, sampleBytes)
-	n, err := io.ReadFull(r, buf)
-	buf = buf[:n]
-	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		return buf, nil
-	}
+	n, err := f.fs.ReadAt(ctx, f.rpath, raw, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.path, err)
 	}
-	if i := bytes.LastIndexByte(buf, '\n'); i > 0 {
-		buf = buf[:i+1]
+	raw = raw[:n]
+	whole := int64(n) == f.size
+	if f.kind == node.UnitGzip {
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, fmt.Errorf("%s: not a valid gzip file: %w", f.path, err)
+		}
+		out := make([]byte, sampleBytes)
+		m, err := io.ReadFull(zr, out)
+		raw = out[:m]
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return nil, fmt.Errorf("%s: gzip data is damaged: %w", f.path, err)
+		}
+		// Complete only if all the compressed bytes were read and they
+		// decompressed to less than a full sample.
+		whole = whole && m < sampleBytes
 	}
-	return buf, nil
+	if !whole {
+		if i := bytes.LastIndexByte(raw, '\n'); i > 0 {
+			raw = raw[:i+1]
+		}
+	}
+	return raw, nil
 }
 
 // setupFor guesses (or, for parquet, reads) the setup shared by all inputs.
-func setupFor(files []inputFile, opt parse.GuessOptions) (*parse.Setup, []int, error) {
+func setupFor(ctx context.Context, files []inputFile, opt parse.GuessOptions) (*parse.Setup, []int, error) {
 	if files[0].kind == node.UnitParquet {
 		groups := make([]int, len(files))
 		var first *parse.Setup
 		for i, f := range files {
-			fh, err := os.Open(f.path)
-			if err != nil {
-				return nil, nil, err
-			}
-			s, n, err := parse.ParquetSetup(fh, f.size, f.path, opt)
-			fh.Close()
+			ra := source.ReaderAt{Ctx: ctx, FS: f.fs, Path: f.rpath}
+			s, n, err := parse.ParquetSetup(ra, f.size, f.path, opt)
 			if err != nil {
 				return nil, nil, badRequest(err)
 			}
@@ -163,7 +166,7 @@ func setupFor(files []inputFile, opt parse.GuessOptions) (*parse.Setup, []int, e
 		}
 		return first, groups, nil
 	}
-	smp, err := sample(files[0])
+	smp, err := sample(ctx, files[0])
 	if err != nil {
 		return nil, nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mlctl/mlctl/engine/cloud"
+	"github.com/mlctl/mlctl/engine/source"
 )
 
 // Config is what a node needs to start.
@@ -27,6 +28,8 @@ type Config struct {
 	Listen     string // e.g. "127.0.0.1:0"
 	Advertise  string // host others dial; "" = the listen host
 	Log        *log.Logger
+	// Remote reads hdfs:// inputs (YARN backend); nil on the local backend.
+	Remote source.FS
 }
 
 // Node is one running engine process.
@@ -97,6 +100,9 @@ func New(cfg Config) (*Node, error) {
 
 // Self is this node as others see it.
 func (n *Node) Self() cloud.Member { return n.self }
+
+// Remote is the file system for hdfs:// inputs, or nil.
+func (n *Node) Remote() source.FS { return n.cfg.Remote }
 
 // Peer is the authenticated client for calling other members.
 func (n *Node) Peer() *cloud.Peer { return n.peer }

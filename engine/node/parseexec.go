@@ -10,12 +10,14 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"strings"
 	"syscall"
 
 	"github.com/mlctl/mlctl/engine/chunk"
 	"github.com/mlctl/mlctl/engine/frame"
 	"github.com/mlctl/mlctl/engine/mr"
 	"github.com/mlctl/mlctl/engine/parse"
+	"github.com/mlctl/mlctl/engine/source"
 )
 
 // RangeSizeFor picks the bytes per parse range from a file's size alone
@@ -32,7 +34,7 @@ type pendingImport struct {
 
 // Parse parses the request's units (in parallel) and keeps the rows.
 func (n *Node) Parse(ctx context.Context, req *ParseRequest) (*ParseResponse, error) {
-	files := map[string][]byte{}
+	files := map[string][]byte{} // local text files, mapped once per request
 	var unmaps []func()
 	defer func() {
 		for _, u := range unmaps {
@@ -40,7 +42,7 @@ func (n *Node) Parse(ctx context.Context, req *ParseRequest) (*ParseResponse, er
 		}
 	}()
 	for _, u := range req.Units {
-		if u.Kind != UnitCSV {
+		if u.Kind != UnitCSV || strings.Contains(u.File, "://") {
 			continue
 		}
 		if _, ok := files[u.File]; ok {
@@ -58,7 +60,7 @@ func (n *Node) Parse(ctx context.Context, req *ParseRequest) (*ParseResponse, er
 	kept := make([][]*parse.Result, len(req.Units))
 	err := mr.ForEach(ctx, len(req.Units), func(i int) error {
 		u := req.Units[i]
-		subs, err := n.parseUnit(u, files[u.File], &setup, req.RangeSize)
+		subs, err := n.parseUnit(ctx, u, files[u.File], &setup, req.RangeSize)
 		out[i].ID = u.ID
 		if err != nil {
 			out[i].Err = err.Error()
@@ -93,18 +95,25 @@ func (n *Node) Parse(ctx context.Context, req *ParseRequest) (*ParseResponse, er
 	return &ParseResponse{Units: out}, nil
 }
 
-func (n *Node) parseUnit(u Unit, data []byte, setup *parse.Setup, rangeSize int) ([]*parse.Result, error) {
+// parseUnit parses one unit; data is the mapped file for local text files.
+func (n *Node) parseUnit(ctx context.Context, u Unit, data []byte, setup *parse.Setup, rangeSize int) ([]*parse.Result, error) {
+	fsys, path, err := source.Resolve(u.File, n.cfg.Remote)
+	if err != nil {
+		return nil, err
+	}
+	ropt := parse.RangeOptions{File: u.File, AtRecordStart: u.AtRecordStart, SkipHeader: u.SkipHeader, DataEndsFile: true}
 	switch u.Kind {
 	case UnitCSV:
-		r, err := parse.ParseRange(data, int(u.Start), int(u.End), setup, parse.RangeOptions{
-			File: u.File, AtRecordStart: u.AtRecordStart, SkipHeader: u.SkipHeader, DataEndsFile: true,
-		})
+		if data == nil {
+			return parseRemoteRange(ctx, fsys, path, u, setup, ropt)
+		}
+		r, err := parse.ParseRange(data, int(u.Start), int(u.End), setup, ropt)
 		if err != nil {
 			return nil, err
 		}
 		return []*parse.Result{r}, nil
 	case UnitGzip:
-		raw, err := readGzip(u.File)
+		raw, err := readGzip(ctx, fsys, path, u.File)
 		if err != nil {
 			return nil, err
 		}
@@ -114,22 +123,53 @@ func (n *Node) parseUnit(u Unit, data []byte, setup *parse.Setup, rangeSize int)
 		}
 		return parse.ParseAll(raw, &s, u.File, rangeSize, runtime.GOMAXPROCS(0))
 	case UnitParquet:
-		f, err := os.Open(u.File)
+		st, err := fsys.Stat(ctx, path)
 		if err != nil {
 			return nil, err
 		}
-		defer f.Close()
-		st, err := f.Stat()
-		if err != nil {
-			return nil, err
-		}
-		r, err := parse.ParseParquetRowGroup(f, st.Size(), u.RowGroup, setup, u.File)
+		r, err := parse.ParseParquetRowGroup(source.ReaderAt{Ctx: ctx, FS: fsys, Path: path}, st.Size, u.RowGroup, setup, u.File)
 		if err != nil {
 			return nil, err
 		}
 		return []*parse.Result{r}, nil
 	}
 	return nil, fmt.Errorf("unknown unit kind %q", u.Kind)
+}
+
+// parseRemoteRange reads the unit's range plus some bytes past its end (the
+// last record may run over) and parses it; a record longer than that asks for
+// a bigger window.
+func parseRemoteRange(ctx context.Context, fsys source.FS, path string, u Unit, setup *parse.Setup, ropt parse.RangeOptions) ([]*parse.Result, error) {
+	st, err := fsys.Stat(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	from := u.Start
+	if !u.AtRecordStart && from > 0 {
+		from-- // the parser looks at the byte before start to find a line start
+	}
+	over := remoteOverflow
+	for {
+		to := min(st.Size, u.End+over)
+		buf := make([]byte, to-from)
+		n, err := fsys.ReadAt(ctx, path, buf, from)
+		if err != nil {
+			return nil, err
+		}
+		buf = buf[:n]
+		ropt.DataEndsFile = from+int64(n) >= st.Size
+		r, err := parse.ParseRange(buf, int(u.Start-from), int(u.End-from), setup, ropt)
+		if errors.Is(err, parse.ErrNeedMore) && !ropt.DataEndsFile {
+			over *= 4
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.Start += from
+		r.End += from
+		return []*parse.Result{r}, nil
+	}
 }
 
 func subInfo(r *parse.Result) SubResult {
@@ -142,19 +182,22 @@ func subInfo(r *parse.Result) SubResult {
 }
 
 // readGzip decompresses a whole file; gzip cannot be split into ranges.
-func readGzip(path string) ([]byte, error) {
-	f, err := os.Open(path)
+func readGzip(ctx context.Context, fsys source.FS, path, name string) ([]byte, error) {
+	st, err := fsys.Stat(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
+	raw, err := source.ReadAll(ctx, fsys, path, st.Size)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a valid gzip file: %w", path, err)
+		return nil, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a valid gzip file: %w", name, err)
 	}
 	var buf bytes.Buffer
 	if _, err := io.Copy(&buf, zr); err != nil {
-		return nil, fmt.Errorf("%s: gzip data is damaged or truncated: %w", path, err)
+		return nil, fmt.Errorf("%s: gzip data is damaged or truncated: %w", name, err)
 	}
 	return buf.Bytes(), nil
 }
@@ -267,3 +310,6 @@ func encodeResult(r *parse.Result, cols []frame.Column, remap [][]int32) ([]chun
 	}
 	return out, nil
 }
+
+// remoteOverflow is how far past a range's end a remote read first goes.
+var remoteOverflow int64 = 1 << 20
