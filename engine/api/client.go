@@ -190,3 +190,30 @@ func (c *Client) DeleteFrame(ctx context.Context, name string) error {
 func (c *Client) Shutdown(ctx context.Context) error {
 	return c.do(ctx, http.MethodPost, "/api/v1/shutdown", struct{}{}, nil)
 }
+
+// Logs returns node's recent log as the node kept it.
+func (c *Client) Logs(ctx context.Context, node int) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/api/v1/logs/%d", c.base, node), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, errs.New(errs.Error, fmt.Errorf("cannot reach the cluster leader at %s: %w", c.base, err), "")
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		var e Error
+		if json.Unmarshal(b, &e) == nil && e.Msg != "" {
+			code := errs.Error
+			if e.Code == "not_found" {
+				code = errs.NotFound
+			}
+			return nil, errs.New(code, &e, e.Hint)
+		}
+		return nil, fmt.Errorf("leader answered %s", resp.Status)
+	}
+	return io.ReadAll(resp.Body)
+}

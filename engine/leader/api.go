@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/mlctl/mlctl/engine/api"
@@ -92,6 +93,24 @@ func (l *Leader) routes() {
 			return
 		}
 		writeJSON(w, map[string]string{"deleted": r.PathValue("name")})
+	})
+	n.Handle("GET /api/v1/logs/{node}", func(w http.ResponseWriter, r *http.Request) {
+		idx, err := strconv.Atoi(r.PathValue("node"))
+		if err != nil || idx < 0 || idx >= len(l.members) {
+			writeErr(w, &codedError{status: 404, code: "not_found", err: fmt.Errorf("no node %q in this cloud of %d", r.PathValue("node"), len(l.members))})
+			return
+		}
+		var resp *node.LogsResponse
+		err = l.call(r.Context(), idx, node.PathLogs, &struct{}{}, &resp, func() error {
+			resp = &node.LogsResponse{Log: l.self.RecentLog()}
+			return nil
+		})
+		if err != nil {
+			writeErr(w, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write(resp.Log)
 	})
 	n.Handle("POST /api/v1/shutdown", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]bool{"stopping": true})

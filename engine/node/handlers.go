@@ -37,6 +37,9 @@ func (n *Node) routes() {
 		n.store.remove(req.Name)
 		return &struct{}{}, nil
 	})
+	gobHandler(n, PathLogs, func(ctx context.Context, _ *struct{}) (*LogsResponse, error) {
+		return &LogsResponse{Log: n.RecentLog()}, nil
+	})
 	n.Handle("POST "+PathShutdown, func(w http.ResponseWriter, r *http.Request) {
 		cloud.WriteGob(w, struct{}{})
 		n.log.Printf("shutdown requested by the leader")
@@ -87,4 +90,12 @@ func (n *Node) HasFrame(name string) error {
 		return fmt.Errorf("frame %q: %w", name, fs.ErrNotExist)
 	}
 	return nil
+}
+
+// RecentLog returns this process's recent log (empty when not kept).
+func (n *Node) RecentLog() []byte {
+	if n.cfg.Logs == nil {
+		return nil
+	}
+	return n.cfg.Logs.Bytes()
 }

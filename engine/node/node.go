@@ -30,6 +30,8 @@ type Config struct {
 	Log        *log.Logger
 	// Remote reads hdfs:// inputs (YARN backend); nil on the local backend.
 	Remote source.FS
+	// Logs, when set, holds this process's recent log for the logs API.
+	Logs *LogRing
 }
 
 // Node is one running engine process.

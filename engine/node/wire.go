@@ -17,6 +17,7 @@ const (
 	PathSplit     = "/internal/split"
 	PathDelete    = "/internal/delete"
 	PathShutdown  = "/internal/shutdown"
+	PathLogs      = "/internal/logs"
 )
 
 // Unit kinds: one byte range of a text file, a whole gzip file, one parquet
@@ -136,3 +137,6 @@ type Heartbeat struct {
 	MemLimit  int64
 	Chunks    int
 }
+
+// LogsResponse is a node's recent log.
+type LogsResponse struct{ Log []byte }

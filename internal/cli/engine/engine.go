@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"os/signal"
@@ -61,7 +62,8 @@ func NewCmdNode(runF func(*NodeOptions) error) *cobra.Command {
 }
 
 func nodeRun(opts *NodeOptions) error {
-	logger := log.New(os.Stderr, fmt.Sprintf("node-%d ", opts.Index), log.LstdFlags|log.Lmicroseconds|log.LUTC)
+	ring := node.NewLogRing(1 << 20)
+	logger := log.New(io.MultiWriter(os.Stderr, ring), fmt.Sprintf("node-%d ", opts.Index), log.LstdFlags|log.Lmicroseconds|log.LUTC)
 	secrets, err := cloud.LoadSecrets(opts.Dir)
 	if err != nil {
 		return err
@@ -70,7 +72,7 @@ func nodeRun(opts *NodeOptions) error {
 	defer stop()
 	err = proc.Run(ctx, proc.Config{Node: node.Config{
 		Cluster: opts.Cluster, Index: opts.Index, Size: opts.Size, Listen: opts.Listen,
-		Rendezvous: cloud.DirRendezvous{Dir: opts.Dir}, Secrets: secrets, Log: logger,
+		Rendezvous: cloud.DirRendezvous{Dir: opts.Dir}, Secrets: secrets, Log: logger, Logs: ring,
 	}})
 	if err != nil {
 		logger.Printf("exiting: %v", err)
