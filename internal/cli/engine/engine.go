@@ -15,7 +15,7 @@ import (
 	"github.com/mlctl/mlctl/engine/cloud"
 	"github.com/mlctl/mlctl/engine/node"
 	"github.com/mlctl/mlctl/engine/proc"
-	"github.com/mlctl/mlctl/launcher"
+	"github.com/mlctl/mlctl/launcher/yarnenv"
 )
 
 // NodeOptions are the flags of `mlctl engine node`.
@@ -35,7 +35,7 @@ func NewCmdEngine() *cobra.Command {
 		Short:  "Commands that run inside a cluster (started by a backend)",
 		Hidden: true,
 	}
-	cmd.AddCommand(NewCmdNode(nil))
+	cmd.AddCommand(NewCmdNode(nil), NewCmdAM(nil))
 	return cmd
 }
 
@@ -76,7 +76,7 @@ func nodeRun(opts *NodeOptions) error {
 		}
 		cfg.Secrets, cfg.Rendezvous = secrets, cloud.DirRendezvous{Dir: opts.Dir}
 	} else {
-		env, err := launcher.ReadContainerEnv()
+		env, err := yarnenv.Read()
 		if err != nil {
 			return err
 		}

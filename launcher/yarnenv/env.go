@@ -1,4 +1,4 @@
-package launcher
+package yarnenv
 
 import (
 	"crypto/tls"
@@ -47,8 +47,8 @@ type ContainerEnv struct {
 	Cluster     string
 }
 
-// ReadContainerEnv reads the environment of a container started by YARN.
-func ReadContainerEnv() (*ContainerEnv, error) {
+// Read reads the environment of a container started by YARN.
+func Read() (*ContainerEnv, error) {
 	path := os.Getenv("HADOOP_TOKEN_FILE_LOCATION")
 	if path == "" {
 		return nil, errors.New("HADOOP_TOKEN_FILE_LOCATION is not set: this command runs inside a YARN container")

@@ -1,0 +1,150 @@
+package am
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/mlctl/mlctl/engine/cloud"
+	"github.com/mlctl/mlctl/launcher/yarnenv"
+	"github.com/mlctl/mlctl/yarn/amrm"
+	"github.com/mlctl/mlctl/yarn/nm"
+	"github.com/mlctl/mlctl/yarn/sasl"
+	"github.com/mlctl/mlctl/yarn/token"
+)
+
+// AM is one run of the ApplicationMaster.
+type AM struct {
+	cfg  Config
+	env  *yarnenv.ContainerEnv
+	log  *log.Logger
+	reg  *cloud.Registry
+	addr string // host:port of our HTTPS server (registry + status)
+
+	rm *amrm.Client
+	nm *nm.Client
+
+	mu         sync.Mutex
+	status     Status
+	byID       map[string]int // container id -> node index
+	recordDone bool
+}
+
+// heartbeat is the allocate interval once every node runs; while asking
+// for containers the AM polls faster, since grants follow NM heartbeats.
+const (
+	heartbeat     = time.Second
+	fastHeartbeat = 200 * time.Millisecond
+)
+
+// Run runs the AM until every node container has ended or ctx ends.
+func Run(ctx context.Context, cfg Config, logger *log.Logger) error {
+	env, err := yarnenv.Read()
+	if err != nil {
+		return err
+	}
+	a := &AM{cfg: cfg, env: env, log: logger, reg: cloud.NewRegistry(), byID: map[string]int{}}
+	a.status = Status{Cluster: env.Cluster, Wanted: cfg.Nodes, Started: time.Now().UTC()}
+	if id, err := amrm.ParseContainerID(env.ContainerID); err == nil {
+		a.status.Attempt = id.Attempt.String()
+	}
+	if err := a.serve(ctx); err != nil {
+		return err
+	}
+	_, amrmTok, ok := env.Creds.FindKind(token.KindAMRM)
+	if !ok {
+		return errors.New("no AMRMToken in the container's credentials")
+	}
+	qop := sasl.QOPAuth
+	if cfg.QOP != "" {
+		if qop, err = sasl.ParseQOP(cfg.QOP); err != nil {
+			return err
+		}
+	}
+	if a.rm, err = amrm.Dial(ctx, cfg.Scheduler, amrmTok, qop); err != nil {
+		return fmt.Errorf("connecting to the ResourceManager at %s: %w", cfg.Scheduler, err)
+	}
+	defer a.rm.Close()
+	a.nm = nm.NewClient(qop)
+	defer a.nm.Close()
+	host, port, _ := net.SplitHostPort(a.addr)
+	p, _ := strconv.Atoi(port)
+	reg, err := a.rm.Register(ctx, host, int32(p), "")
+	if err != nil {
+		return fmt.Errorf("registering with the ResourceManager: %w", err)
+	}
+	logger.Printf("registered as %s; serving the rendezvous at %s", a.status.Attempt, a.addr)
+	if max := reg.MaximumCapability; int64(max.MemoryMB) < cfg.MemoryMB || max.VCores < cfg.VCores {
+		diag := fmt.Sprintf("a node asks for %d MB and %d vcores; the scheduler allows at most %d MB and %d vcores per container",
+			cfg.MemoryMB, cfg.VCores, max.MemoryMB, max.VCores)
+		a.finish(amrm.StatusFailed, diag)
+		return errors.New(diag)
+	}
+	status, diag := a.loop(ctx)
+	a.finish(status, diag)
+	return nil
+}
+
+// serve starts the HTTPS server: the nodes' rendezvous and the status the
+// gateway reads. It listens on the NodeManager's host, where YARN put us.
+func (a *AM) serve(ctx context.Context) error {
+	host := a.env.NMHost
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return err
+	}
+	cert, err := a.env.Secrets.NodeCertificate([]string{host, "127.0.0.1", "localhost"})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/rendezvous/", a.reg.Handler(a.env.Secrets.Token))
+	mux.HandleFunc("GET /api/v1/am", func(w http.ResponseWriter, r *http.Request) {
+		if !cloud.Authorized(r, a.env.Secrets.Token) {
+			http.Error(w, "missing or wrong cluster token", http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(a.snapshot())
+	})
+	srv := &http.Server{Handler: mux, TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS13}, ReadHeaderTimeout: 10 * time.Second}
+	go srv.ServeTLS(ln, "", "")
+	go func() { <-ctx.Done(); srv.Close() }()
+	a.addr = ln.Addr().String()
+	return nil
+}
+
+func (a *AM) snapshot() Status {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	s := a.status
+	s.Containers = append([]ContainerInfo(nil), s.Containers...)
+	if l := a.reg.Leader(); l != nil {
+		s.Leader = l.Addr
+	}
+	ms, _ := a.reg.Members(context.Background())
+	s.Joined = len(ms)
+	return s
+}
+
+// finish unregisters; the RM then ends the application with status.
+func (a *AM) finish(status amrm.FinalStatus, diag string) {
+	a.log.Printf("unregistering: status %d: %s", status, diag)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := a.rm.Finish(ctx, status, diag, ""); err != nil {
+		a.log.Printf("unregister: %v", err)
+	}
+}

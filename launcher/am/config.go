@@ -1,0 +1,53 @@
+package am
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+)
+
+// Environment the yarn backend gives the AM container (besides YARN's own
+// and launcher.EnvWebHDFS/EnvCluster/EnvUser, which the nodes get too).
+const (
+	EnvScheduler  = "MLCTL_RM_SCHEDULER"   // host:port of the RM's scheduler (AMRM protocol)
+	EnvBinaryURL  = "MLCTL_BINARY_URL"     // hdfs:// URL of the staged mlctl binary
+	EnvBinarySize = "MLCTL_BINARY_SIZE"    // its exact size
+	EnvBinaryTime = "MLCTL_BINARY_MTIME"   // its modification time in ms
+	EnvRecord     = "MLCTL_RECORD"         // HDFS path of the cluster record to write
+	EnvQOP        = "MLCTL_RPC_PROTECTION" // the lowest QOP to accept (hadoop.rpc.protection)
+)
+
+// Config is what the AM needs beyond its container's environment.
+type Config struct {
+	Nodes      int
+	MemoryMB   int64
+	VCores     int32
+	Scheduler  string
+	BinaryURL  string
+	BinarySize int64
+	BinaryTime int64
+	RecordPath string
+	QOP        string
+}
+
+// FromEnv fills the parts of c that come from the environment.
+func (c *Config) FromEnv() error {
+	c.Scheduler = os.Getenv(EnvScheduler)
+	c.BinaryURL = os.Getenv(EnvBinaryURL)
+	c.RecordPath = os.Getenv(EnvRecord)
+	c.QOP = os.Getenv(EnvQOP)
+	var err error
+	if c.BinarySize, err = strconv.ParseInt(os.Getenv(EnvBinarySize), 10, 64); err != nil {
+		return fmt.Errorf("%s: %w", EnvBinarySize, err)
+	}
+	if c.BinaryTime, err = strconv.ParseInt(os.Getenv(EnvBinaryTime), 10, 64); err != nil {
+		return fmt.Errorf("%s: %w", EnvBinaryTime, err)
+	}
+	if c.Scheduler == "" || c.BinaryURL == "" {
+		return fmt.Errorf("%s and %s must be set (the yarn backend sets them)", EnvScheduler, EnvBinaryURL)
+	}
+	if c.Nodes < 1 || c.MemoryMB < 1 || c.VCores < 1 {
+		return fmt.Errorf("need --nodes, --memory-mb and --vcores of at least 1")
+	}
+	return nil
+}
