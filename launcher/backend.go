@@ -14,6 +14,9 @@ type Spec struct {
 	MemoryBytes int64 // per node
 	VCores      int   // per node
 	Queue       string
+	// MaxUptime, when set, is the cluster's lifetime: YARN kills the
+	// application at launch + MaxUptime.
+	MaxUptime time.Duration
 }
 
 // Record is a cluster's durable record: the file under $MLCTL_HOME (local) or
@@ -28,12 +31,14 @@ type Record struct {
 	Queue       string    `json:"queue,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 	StoppedAt   time.Time `json:"stopped_at,omitempty"`
-	Leader      string    `json:"leader,omitempty"`  // host:port of the leader API
-	Token       string    `json:"token,omitempty"`   // bearer token for the leader API
-	CACert      string    `json:"ca_cert,omitempty"` // PEM of the cluster CA
-	AppID       string    `json:"app_id,omitempty"`  // yarn
-	PIDs        []int     `json:"pids,omitempty"`    // local
-	Dir         string    `json:"dir,omitempty"`     // local: the cluster directory
+	Leader      string    `json:"leader,omitempty"`      // host:port of the leader API
+	Token       string    `json:"token,omitempty"`       // bearer token for the leader API
+	CACert      string    `json:"ca_cert,omitempty"`     // PEM of the cluster CA
+	AppID       string    `json:"app_id,omitempty"`      // yarn
+	PIDs        []int     `json:"pids,omitempty"`        // local
+	AM          string    `json:"am,omitempty"`          // yarn: host:port of the AM's status and rendezvous
+	Diagnostics string    `json:"diagnostics,omitempty"` // yarn: why the application ended
+	Dir         string    `json:"dir,omitempty"`         // local: the cluster directory
 	Owner       string    `json:"owner"`
 }
 

@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -209,39 +208,14 @@ func (l *Local) lastLogLine(rec *Record, idx int) string {
 	return last
 }
 
-// List returns every cluster record, with states refreshed.
+// List returns every local cluster record, with states refreshed.
 func (l *Local) List(ctx context.Context) ([]Record, error) {
-	ents, err := os.ReadDir(filepath.Join(l.Home, "clusters"))
-	if isNotExist(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var out []Record
-	for _, e := range ents {
-		if !e.IsDir() {
-			continue
-		}
-		r, err := l.Get(ctx, e.Name())
-		if err != nil {
-			continue
-		}
-		out = append(out, *r)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
+	return listRecords(l.Home, "local", func(name string) (*Record, error) { return l.Get(ctx, name) })
 }
 
 // Get reads a record and refreshes its state from the processes.
 func (l *Local) Get(_ context.Context, name string) (*Record, error) {
-	if ValidateName(name) != nil {
-		return nil, notFound(name)
-	}
-	rec, err := readRecord(l.dir(name))
-	if isNotExist(err) {
-		return nil, notFound(name)
-	}
+	rec, err := readBackendRecord(l.dir(name), name, "local")
 	if err != nil {
 		return nil, err
 	}

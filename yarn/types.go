@@ -51,6 +51,7 @@ type App struct {
 	AMContainerLogs  string
 	AMHostHTTP       string
 	MasterNodeID     string
+	AMRPCAddress     string // host:port the AM registered (ours serves its status there)
 	Allocated        Resource
 	RunningContainer int
 	Unmanaged        bool
@@ -102,6 +103,7 @@ type wireApp struct {
 	AMContainerLogs   string  `json:"amContainerLogs"`
 	AMHostHTTPAddress string  `json:"amHostHttpAddress"`
 	MasterNodeID      string  `json:"masterNodeId"`
+	AMRPCAddress      string  `json:"amRPCAddress"`
 	AllocatedMB       int64   `json:"allocatedMB"`
 	AllocatedVCores   int64   `json:"allocatedVCores"`
 	RunningContainers int     `json:"runningContainers"`
@@ -126,7 +128,7 @@ func (w *wireApp) app() *App {
 		Diagnostics: w.Diagnostics, Type: w.ApplicationType, Priority: w.Priority,
 		Started: ms(w.StartedTime), Launched: ms(w.LaunchTime), Finished: ms(w.FinishedTime),
 		Elapsed: time.Duration(w.ElapsedTime) * time.Millisecond, AMContainerLogs: w.AMContainerLogs,
-		AMHostHTTP: w.AMHostHTTPAddress, MasterNodeID: w.MasterNodeID,
+		AMHostHTTP: w.AMHostHTTPAddress, MasterNodeID: w.MasterNodeID, AMRPCAddress: w.AMRPCAddress,
 		Allocated:        Resource{MemoryMB: w.AllocatedMB, VCores: w.AllocatedVCores},
 		RunningContainer: w.RunningContainers, Unmanaged: w.Unmanaged}
 	for _, t := range strings.Split(w.ApplicationTags, ",") {

@@ -1,0 +1,146 @@
+package launcher
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mlctl/mlctl/hdfs"
+	"github.com/mlctl/mlctl/internal/errs"
+	"github.com/mlctl/mlctl/internal/hadoopconf"
+	"github.com/mlctl/mlctl/internal/krb"
+	"github.com/mlctl/mlctl/yarn"
+)
+
+// YARN runs clusters as YARN applications: a Go ApplicationMaster and one
+// container per engine node, started from the gateway over the RM REST API
+// with the user's Kerberos ticket; nobody in the cluster needs a keytab.
+type YARN struct {
+	Home       string // $MLCTL_HOME: the gateway's copy of cluster records
+	Executable string // the mlctl binary staged to HDFS for the containers
+	ConfDir    string // "" = $HADOOP_CONF_DIR
+	Krb        krb.Options
+	// HDFSCA is a PEM bundle trusted for WebHDFS over HTTPS ("" = the
+	// system pool and SSL_CERT_FILE); it also travels to the containers.
+	HDFSCA string
+	Now    func() time.Time
+
+	once    sync.Once
+	initErr error
+	conf    *hadoopconf.Conf
+	sess    *krb.Session
+	user    string
+	rest    *yarn.Client
+	web     *hdfs.WebHDFS
+	caPEM   []byte
+}
+
+// NewYARN makes the yarn backend; nothing is contacted until first use.
+func NewYARN(home, exe string) *YARN {
+	return &YARN{Home: home, Executable: exe, HDFSCA: os.Getenv("MLCTL_HDFS_CA"), Now: time.Now}
+}
+
+func (y *YARN) Name() string { return "yarn" }
+
+// setup loads the Hadoop configuration, logs in to Kerberos when the cluster
+// is secure, and makes the REST and WebHDFS clients.
+func (y *YARN) setup(ctx context.Context) error {
+	y.once.Do(func() { y.initErr = y.doSetup(ctx) })
+	return y.initErr
+}
+
+func (y *YARN) doSetup(ctx context.Context) error {
+	var err error
+	if y.ConfDir != "" {
+		y.conf, err = hadoopconf.Load(y.ConfDir)
+	} else {
+		y.conf, err = hadoopconf.LoadEnv()
+	}
+	if err != nil {
+		return errs.New(errs.Error, err, "set HADOOP_CONF_DIR to the directory with core-site.xml, hdfs-site.xml and yarn-site.xml")
+	}
+	if y.conf.SecurityEnabled() {
+		if y.sess, err = krb.Login(ctx, y.Krb); err != nil {
+			return err
+		}
+		y.user = shortName(y.sess.Client().Credentials.CName().PrincipalNameString())
+	} else if u, err := user.Current(); err == nil {
+		y.user = u.Username
+	}
+	if y.rest, err = yarn.NewFromConf(y.conf, y.sess, y.user); err != nil {
+		return err
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if y.HDFSCA != "" {
+		if y.caPEM, err = os.ReadFile(y.HDFSCA); err != nil {
+			return fmt.Errorf("MLCTL_HDFS_CA: %w", err)
+		}
+		pool, _ := x509.SystemCertPool()
+		if pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(y.caPEM) {
+			return fmt.Errorf("MLCTL_HDFS_CA %s holds no PEM certificate", y.HDFSCA)
+		}
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
+	}
+	nns, err := y.conf.NameNodes("")
+	if err != nil {
+		return err
+	}
+	y.web = &hdfs.WebHDFS{HTTP: &spnegoDoer{hc: &http.Client{Transport: tr}, sess: y.sess}}
+	for _, nn := range nns {
+		y.web.Bases = append(y.web.Bases, nn.HTTPURL)
+	}
+	if y.sess == nil {
+		y.web.User = y.user
+	}
+	return nil
+}
+
+// spnegoDoer authenticates each request to a Hadoop web endpoint with SPNEGO
+// (when there is a Kerberos session).
+type spnegoDoer struct {
+	hc   *http.Client
+	sess *krb.Session
+}
+
+func (d *spnegoDoer) Do(req *http.Request) (*http.Response, error) {
+	if d.sess != nil && !strings.Contains(req.URL.RawQuery, "delegation=") {
+		if err := d.sess.SetSPNEGOHeader(req.Context(), req, ""); err != nil {
+			return nil, err
+		}
+	}
+	return d.hc.Do(req)
+}
+
+func shortName(principal string) string {
+	if i := strings.IndexAny(principal, "/@"); i >= 0 {
+		return principal[:i]
+	}
+	return principal
+}
+
+func (y *YARN) dir(name string) string { return filepath.Join(y.Home, "clusters", name) }
+
+// hdfsHome is the user's HDFS home, where the binary and records go.
+func (y *YARN) hdfsHome() string { return "/user/" + y.user }
+
+func (y *YARN) recordPath(name string) string {
+	return y.hdfsHome() + "/.mlctl/clusters/" + name + "/record.json"
+}
+
+var errNoAM = errors.New("the ApplicationMaster has not registered yet")
+
+func tlsConfig(pool *x509.CertPool) *tls.Config {
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS13}
+}

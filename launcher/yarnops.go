@@ -1,0 +1,148 @@
+package launcher
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/mlctl/mlctl/engine/api"
+	"github.com/mlctl/mlctl/internal/errs"
+	"github.com/mlctl/mlctl/yarn"
+)
+
+// List returns the yarn clusters this gateway launched, states refreshed.
+func (y *YARN) List(ctx context.Context) ([]Record, error) {
+	return listRecords(y.Home, "yarn", func(name string) (*Record, error) { return y.Get(ctx, name) })
+}
+
+// Get reads the gateway's record and refreshes it from YARN and the AM.
+func (y *YARN) Get(ctx context.Context, name string) (*Record, error) {
+	rec, err := readBackendRecord(y.dir(name), name, "yarn")
+	if err != nil {
+		return nil, err
+	}
+	if rec.State == StateStopped || rec.State == StateFailed {
+		return rec, nil
+	}
+	if err := y.setup(ctx); err != nil {
+		return nil, err
+	}
+	app, err := y.rest.Apps().Get(ctx, rec.AppID)
+	if err != nil {
+		return nil, err
+	}
+	if yarn.Terminal(app.State) {
+		rec.State = StateStopped
+		if app.State == yarn.StateFailed || app.FinalStatus == "FAILED" || app.State == yarn.StateKilled {
+			rec.State = StateFailed
+		}
+		rec.Diagnostics = fmt.Sprintf("%s/%s: %s", app.State, app.FinalStatus, app.Diagnostics)
+		rec.StoppedAt = app.Finished
+		rec.Leader = ""
+		writeRecord(rec.Dir, rec)
+		return rec, nil
+	}
+	rec.AM = app.AMRPCAddress
+	if rec.Leader == "" {
+		if st, err := y.amStatus(ctx, rec); err == nil && st.Leader != "" {
+			rec.Leader, rec.State = st.Leader, StateRunning
+			writeRecord(rec.Dir, rec)
+		}
+	}
+	return rec, nil
+}
+
+// Client returns an API client for a running yarn cluster.
+func (y *YARN) Client(ctx context.Context, name string) (*api.Client, error) {
+	rec, err := y.Get(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if rec.State == StateStopped || rec.State == StateFailed {
+		return nil, errs.New(errs.Error, fmt.Errorf("cluster %q is %s (%s)", name, rec.State, rec.Diagnostics),
+			fmt.Sprintf("mlctl cluster delete %s, then launch it again", name))
+	}
+	if rec.Leader == "" {
+		return nil, errs.New(errs.Pending, fmt.Errorf("cluster %q has not formed its cloud yet", name), "wait, or see mlctl cluster status "+name)
+	}
+	return api.NewClient(rec.Leader, rec.Token, []byte(rec.CACert))
+}
+
+// Stop shuts the cloud down through its leader, so the AM unregisters with
+// SUCCEEDED; if the application does not end soon, YARN kills it.
+func (y *YARN) Stop(ctx context.Context, name string) error {
+	rec, err := y.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	if rec.State == StateStopped || rec.State == StateFailed {
+		return nil
+	}
+	if rec.Leader != "" {
+		if c, err := api.NewClient(rec.Leader, rec.Token, []byte(rec.CACert)); err == nil {
+			sctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+			c.Shutdown(sctx)
+			cancel()
+		}
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		app, err := y.rest.Apps().Get(ctx, rec.AppID)
+		if err == nil && yarn.Terminal(app.State) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	kctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if app, err := y.rest.Apps().Get(kctx, rec.AppID); err != nil || !yarn.Terminal(app.State) {
+		if _, err := y.rest.Apps().Kill(kctx, rec.AppID); err != nil {
+			return fmt.Errorf("killing %s: %w", rec.AppID, err)
+		}
+	}
+	rec.State, rec.StoppedAt, rec.Leader = StateStopped, y.Now().UTC(), ""
+	y.web.Delete(ctx, y.recordPath(name), false)
+	return writeRecord(rec.Dir, rec)
+}
+
+// Delete stops the cluster and removes its records.
+func (y *YARN) Delete(ctx context.Context, name string) error {
+	if err := y.Stop(ctx, name); err != nil {
+		return err
+	}
+	return os.RemoveAll(y.dir(name))
+}
+
+// Logs writes a running cluster's node logs, which the nodes keep and the
+// leader serves (NodeManager log pages may be off, and container log
+// directories are on the nodes' disks).
+func (y *YARN) Logs(ctx context.Context, name string, node int, w io.Writer) error {
+	rec, err := y.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	c, err := y.Client(ctx, name)
+	if err != nil {
+		return errs.New(errs.Code(err), err, fmt.Sprintf("logs of ended containers: yarn logs -applicationId %s (with log aggregation)", rec.AppID))
+	}
+	for i := 0; i < rec.Nodes; i++ {
+		if node >= 0 && i != node {
+			continue
+		}
+		b, err := c.Logs(ctx, i)
+		if err != nil {
+			return err
+		}
+		if node >= 0 {
+			_, err = w.Write(b)
+		} else {
+			err = prefixLines(w, fmt.Sprintf("[node %d] ", i), b)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

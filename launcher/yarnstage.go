@@ -1,0 +1,79 @@
+package launcher
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/mlctl/mlctl/internal/hadoopconf"
+	"github.com/mlctl/mlctl/yarn/token"
+)
+
+// staged is the mlctl binary on HDFS as a YARN local resource needs it.
+type staged struct {
+	URL       string // hdfs://host:port/path
+	Size      int64
+	Timestamp int64 // modification time, ms
+}
+
+// stageBinary puts this mlctl binary in the user's HDFS home once per
+// version (named by its SHA-256) and reuses it when it is already there.
+func (y *YARN) stageBinary(ctx context.Context) (*staged, error) {
+	data, err := os.ReadFile(y.Executable)
+	if err != nil {
+		return nil, fmt.Errorf("reading the mlctl binary to stage: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	dir := y.hdfsHome() + "/.mlctl/bin"
+	path := dir + "/mlctl-" + hex.EncodeToString(sum[:8])
+	st, err := y.web.Stat(ctx, path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("checking the staged binary: %w", err)
+	}
+	if err != nil || st.Length != int64(len(data)) {
+		if err := y.web.Mkdirs(ctx, dir, 0o700); err != nil {
+			return nil, err
+		}
+		if err := y.web.WriteFileAtomic(ctx, path, data, 0o500); err != nil {
+			return nil, fmt.Errorf("staging the mlctl binary to %s: %w", path, err)
+		}
+		if st, err = y.web.Stat(ctx, path); err != nil {
+			return nil, err
+		}
+	}
+	return &staged{URL: y.hdfsURL(path), Size: st.Length, Timestamp: st.ModificationTime}, nil
+}
+
+// hdfsURL is the full URL YARN needs for a local resource.
+func (y *YARN) hdfsURL(path string) string {
+	return strings.TrimRight(y.conf.DefaultFS(), "/") + path
+}
+
+// delegationToken gets an HDFS delegation token the RM can renew, in the
+// form the RM accepts: WebHDFS hands out kind "WEBHDFS delegation", which the
+// RM tries to renew over HTTPS against the RPC port and fails ("Failed to
+// renew token"); re-kinded HDFS_DELEGATION_TOKEN it renews over RPC.
+func (y *YARN) delegationToken(ctx context.Context) (string, error) {
+	if y.sess == nil {
+		return "", nil // insecure: containers use user.name
+	}
+	renewer := hadoopconf.PrincipalShortName(y.conf.RMPrincipal(""))
+	if renewer == "" {
+		return "", errors.New("yarn.resourcemanager.principal is not set: cannot name the token's renewer")
+	}
+	s, err := y.web.GetDelegationToken(ctx, renewer)
+	if err != nil {
+		return "", err
+	}
+	t, err := token.DecodeURLString(s)
+	if err != nil {
+		return "", fmt.Errorf("the NameNode's delegation token: %w", err)
+	}
+	t.Kind = token.KindHDFS
+	return t.EncodeURLString(), nil
+}
