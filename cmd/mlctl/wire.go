@@ -26,7 +26,7 @@ func mlctlHome() string {
 	return filepath.Join(h, ".mlctl")
 }
 
-var localBackend = sync.OnceValues(func() (*launcher.Local, error) {
+var router = sync.OnceValues(func() (*launcher.Router, error) {
 	// The nodes run this same binary. MLCTL_ENGINE_BINARY overrides it for
 	// test harnesses whose mlctl is a re-executed test binary.
 	exe := os.Getenv("MLCTL_ENGINE_BINARY")
@@ -36,23 +36,25 @@ var localBackend = sync.OnceValues(func() (*launcher.Local, error) {
 			return nil, err
 		}
 	}
-	return launcher.NewLocal(mlctlHome(), exe), nil
+	return &launcher.Router{Local: launcher.NewLocal(mlctlHome(), exe), YARN: launcher.NewYARN(mlctlHome(), exe)}, nil
 })
 
 func init() {
 	backendHook = func(name string) (launcher.Backend, error) {
 		switch name {
-		case "", "local":
-			return localBackend()
+		case "", "local", "yarn":
+			// The router launches on the backend the spec names and finds
+			// an existing cluster's backend from its record.
+			return router()
 		}
-		return nil, errs.New(errs.Usage, errUnknownBackend(name), "the backends are: local (yarn comes with the Hadoop work)")
+		return nil, errs.New(errs.Usage, errUnknownBackend(name), "the backends are local and yarn")
 	}
 	clusterAPIHook = func(ctx context.Context, cluster string) (cmdutil.ClusterAPI, error) {
-		l, err := localBackend()
+		r, err := router()
 		if err != nil {
 			return nil, err
 		}
-		return l.Client(ctx, cluster)
+		return r.Client(ctx, cluster)
 	}
 	extraCommandsHook = func(*cmdutil.Factory) []*cobra.Command {
 		return []*cobra.Command{engine.NewCmdEngine()}

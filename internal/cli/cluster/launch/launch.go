@@ -30,6 +30,7 @@ type LaunchOptions struct {
 	Wait        bool
 	Timeout     time.Duration
 	IfAbsent    bool
+	MaxUptime   time.Duration
 	Output      cmdutil.OutputFormat
 
 	// Quiet suppresses the record table (quickstart prints its own).
@@ -94,6 +95,7 @@ letter or digit.`,
 	fl.BoolVarP(&opts.Wait, "wait", "w", false, "wait until the cloud is formed")
 	fl.DurationVar(&opts.Timeout, "timeout", 2*time.Minute, "give up waiting after this long (0 = no limit)")
 	fl.BoolVar(&opts.IfAbsent, "if-absent", false, "do nothing, successfully, if the cluster already exists")
+	fl.DurationVar(&opts.MaxUptime, "max-uptime", 0, "yarn: end the cluster this long after launch (YARN's application lifetime; 0 = none)")
 	cmdutil.AddOutputFlag(cmd, &opts.Output)
 	return cmd
 }
@@ -130,7 +132,8 @@ func Run(opts *LaunchOptions) error {
 	}
 	spec := launcher.Spec{
 		Name:        opts.Name,
-		Backend:     b.Name(),
+		Backend:     opts.BackendName,
+		MaxUptime:   opts.MaxUptime,
 		Nodes:       opts.Nodes,
 		MemoryBytes: opts.MemoryBytes,
 		VCores:      opts.VCores,
