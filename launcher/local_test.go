@@ -17,6 +17,7 @@ import (
 
 	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/internal/errs"
+	"github.com/mlctl/mlctl/internal/testcluster"
 )
 
 var mlctlBin string
@@ -30,12 +31,14 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	mlctlBin = filepath.Join(dir, "mlctl")
-	out, err := exec.Command("go", "build", "-o", mlctlBin, "../cmd/mlctl").CombinedOutput()
+	build := exec.Command("go", "build", "-o", mlctlBin, "../cmd/mlctl")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0") // static, as YARN containers run it
+	out, err := build.CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "building mlctl: %v\n%s", err, out)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := testcluster.Main(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -73,6 +73,8 @@ func (y *YARN) doSetup(ctx context.Context) error {
 			return err
 		}
 		y.user = shortName(y.sess.Client().Credentials.CName().PrincipalNameString())
+	} else if hu := os.Getenv("HADOOP_USER_NAME"); hu != "" {
+		y.user = hu // simple auth: Hadoop's own clients honour it too
 	} else if u, err := user.Current(); err == nil {
 		y.user = u.Username
 	}

@@ -131,7 +131,7 @@ func (c *Client) Job(ctx context.Context, id string) (*Job, error) {
 // WaitJob polls a job until it ends, calling progress on each poll. A failed
 // job is returned with an error carrying its message.
 func (c *Client) WaitJob(ctx context.Context, id string, progress func(*Job)) (*Job, error) {
-	delay := 20 * time.Millisecond
+	delay := 10 * time.Millisecond
 	for {
 		j, err := c.Job(ctx, id)
 		if err != nil {
@@ -151,7 +151,9 @@ func (c *Client) WaitJob(ctx context.Context, id string, progress func(*Job)) (*
 			return j, errs.New(errs.Timeout, fmt.Errorf("gave up waiting for job %s: %w", id, ctx.Err()), "the job goes on in the cluster")
 		case <-time.After(delay):
 		}
-		if delay < 500*time.Millisecond {
+		// Poll briskly: a user waits on the job's end, and a long step
+		// would add up to its length to every short job.
+		if delay < 100*time.Millisecond {
 			delay *= 2
 		}
 	}

@@ -1,0 +1,217 @@
+package launcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mlctl/mlctl/engine/api"
+	"github.com/mlctl/mlctl/internal/errs"
+	"github.com/mlctl/mlctl/internal/testcluster"
+	"github.com/mlctl/mlctl/yarn"
+)
+
+// newYARN is the yarn backend as a user at the gateway has it: HADOOP_CONF_DIR
+// set and a ticket from kinit (secure clusters).
+func newYARN(t *testing.T, tc *testcluster.Info) *YARN {
+	t.Helper()
+	if tc.Secure {
+		tc.Kinit(t)
+	} else {
+		t.Setenv("HADOOP_USER_NAME", tc.User)
+	}
+	t.Setenv("HADOOP_CONF_DIR", tc.ConfDir)
+	y := NewYARN(t.TempDir(), mlctlBin)
+	if tc.HTTPPolicy == "HTTPS_ONLY" {
+		y.HDFSCA = tc.CAPEM
+	}
+	t.Cleanup(func() {
+		recs, _ := y.List(context.Background())
+		for _, r := range recs {
+			y.Delete(context.Background(), r.Name)
+		}
+	})
+	return y
+}
+
+func putHDFS(t *testing.T, y *YARN, path string, data []byte) {
+	t.Helper()
+	ctx := context.Background()
+	if err := y.setup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := y.web.WriteFileAtomic(ctx, path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func csvRows(n int) []byte {
+	var b strings.Builder
+	b.WriteString("id,grp,x\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "%d,g%d,%d.25\n", i, i%13, i%1000)
+	}
+	return []byte(b.String())
+}
+
+func launchYARN(t *testing.T, y *YARN, spec Spec) *Record {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	start := time.Now()
+	rec, err := y.Launch(ctx, spec, true, nil)
+	if err != nil {
+		t.Fatalf("launch: %v", err)
+	}
+	t.Logf("%d-node cloud on YARN formed in %s (%s)", spec.Nodes, time.Since(start).Round(time.Millisecond), rec.AppID)
+	return rec
+}
+
+// The user's path: kinit, launch on YARN, import from HDFS, summary, stop;
+// nothing left running afterwards.
+func testLaunchImportStop(t *testing.T, tc *testcluster.Info) {
+	y := newYARN(t, tc)
+	putHDFS(t, y, "/user/"+tc.User+"/it.csv", csvRows(20000))
+	rec := launchYARN(t, y, Spec{Name: "it", Backend: "yarn", Nodes: 2, MemoryBytes: 256 << 20, VCores: 1})
+	ctx := context.Background()
+	c, err := y.Client(ctx, "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := c.ImportFrame(ctx, api.ImportRequest{Paths: []string{"hdfs:///user/" + tc.User + "/it.csv"}, Name: "train"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitJob(ctx, j.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Summary(ctx, "train")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Rows != 20000 || *s.Columns[1].Cardinality != 13 || *s.Columns[0].Max != 19999 {
+		t.Fatalf("summary %+v", s)
+	}
+	if err := y.Stop(ctx, "it"); err != nil {
+		t.Fatal(err)
+	}
+	app, err := y.rest.Apps().Get(ctx, rec.AppID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.State != yarn.StateFinished || app.FinalStatus != "SUCCEEDED" {
+		t.Fatalf("after stop the app is %s/%s: %s", app.State, app.FinalStatus, app.Diagnostics)
+	}
+	live, err := y.rest.Apps().List(ctx, ListLive("it"))
+	if err != nil || len(live) != 0 {
+		t.Fatalf("live apps after stop: %v %v", live, err)
+	}
+}
+
+// ListLive lists the live applications of a cluster name.
+func ListLive(name string) yarn.ListOptions {
+	return yarn.ListOptions{Tags: []string{"mlctl-cluster-" + name}, States: []string{"NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED", "RUNNING"}}
+}
+
+func TestYARNLaunchImportStop(t *testing.T) { testLaunchImportStop(t, testcluster.Secure(t)) }
+
+func TestYARNInsecureLaunchImportStop(t *testing.T) { testLaunchImportStop(t, testcluster.Insecure(t)) }
+
+func TestYARNExpiredTicketAndOverMaxAllocation(t *testing.T) {
+	tc := testcluster.Secure(t)
+	y := newYARN(t, tc)
+	y.Krb.Now = func() time.Time { return time.Now().Add(72 * time.Hour) } // the ticket has expired by then
+	_, err := y.Launch(context.Background(), Spec{Name: "late", Backend: "yarn", Nodes: 1, MemoryBytes: 256 << 20}, true, nil)
+	if errs.Code(err) != errs.Auth || !strings.Contains(errs.Hint(err), "kinit") {
+		t.Fatalf("expired ticket: code %d, err %v, hint %q", errs.Code(err), err, errs.Hint(err))
+	}
+
+	y = newYARN(t, tc)
+	_, err = y.Launch(context.Background(), Spec{Name: "huge", Backend: "yarn", Nodes: 2, MemoryBytes: 64 << 30}, true, nil)
+	if err == nil || !strings.Contains(err.Error(), "maximum-allocation-mb") {
+		t.Fatalf("over the maximum allocation: %v", err)
+	}
+	if _, err := os.Stat(y.dir("huge")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("a record was left for a refused launch: %v", err)
+	}
+	live, err := y.rest.Apps().List(context.Background(), ListLive("huge"))
+	if err != nil || len(live) != 0 {
+		t.Fatalf("an application was submitted for a refused launch: %v %v", live, err)
+	}
+}
+
+// A killed node container: the cloud reports the node lost within 10 s and
+// the running job fails naming it.
+func TestYARNLostNode(t *testing.T) {
+	tc := testcluster.Secure(t)
+	y := newYARN(t, tc)
+	putHDFS(t, y, "/user/"+tc.User+"/big.csv", csvRows(600000))
+	launchYARN(t, y, Spec{Name: "lossy", Backend: "yarn", Nodes: 2, MemoryBytes: 256 << 20, VCores: 1})
+	ctx := context.Background()
+	c, err := y.Client(ctx, "lossy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.Cloud(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := c.ImportFrame(ctx, api.ImportRequest{Paths: []string{"hdfs:///user/" + tc.User + "/big.csv"}, Name: "train"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The NodeManager runs on this machine: kill node 1's process as a
+	// failing host would.
+	syscall.Kill(st.Nodes[1].PID, syscall.SIGKILL)
+	killed := time.Now()
+	_, err = c.WaitJob(ctx, j.ID, nil)
+	if err == nil || !strings.Contains(err.Error(), "node 1") {
+		t.Fatalf("import after a lost node: %v", err)
+	}
+	for {
+		st, err := c.Cloud(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st.Healthy && strings.Contains(st.Problem, "node 1") {
+			break
+		}
+		if time.Since(killed) > 10*time.Second {
+			t.Fatalf("lost node not reported within 10s: %+v", st)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Logf("lost node reported %s after the kill", time.Since(killed).Round(time.Millisecond))
+}
+
+// A lifetime shorter than the test: the RM ends the application and the
+// record says why.
+func TestYARNLifetime(t *testing.T) {
+	tc := testcluster.Secure(t)
+	y := newYARN(t, tc)
+	launchYARN(t, y, Spec{Name: "brief", Backend: "yarn", Nodes: 1, MemoryBytes: 256 << 20, VCores: 1, MaxUptime: 8 * time.Second})
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		rec, err := y.Get(context.Background(), "brief")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.State == StateStopped || rec.State == StateFailed {
+			if !strings.Contains(strings.ToLower(rec.Diagnostics), "lifetime") {
+				t.Fatalf("ended %s, diagnostics %q do not say why", rec.State, rec.Diagnostics)
+			}
+			t.Logf("ended: %s", rec.Diagnostics)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the RM did not end the application at its lifetime")
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
