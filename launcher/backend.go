@@ -31,14 +31,16 @@ type Record struct {
 	Queue       string    `json:"queue,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 	StoppedAt   time.Time `json:"stopped_at,omitempty"`
-	Leader      string    `json:"leader,omitempty"`      // host:port of the leader API
-	Token       string    `json:"token,omitempty"`       // bearer token for the leader API
-	CACert      string    `json:"ca_cert,omitempty"`     // PEM of the cluster CA
-	AppID       string    `json:"app_id,omitempty"`      // yarn
-	PIDs        []int     `json:"pids,omitempty"`        // local
-	AM          string    `json:"am,omitempty"`          // yarn: host:port of the AM's status and rendezvous
-	Diagnostics string    `json:"diagnostics,omitempty"` // yarn: why the application ended
-	Dir         string    `json:"dir,omitempty"`         // local: the cluster directory
+	Leader      string    `json:"leader,omitempty"`       // host:port of the leader API
+	Token       string    `json:"token,omitempty"`        // bearer token for the leader API
+	CACert      string    `json:"ca_cert,omitempty"`      // PEM of the cluster CA
+	AppID       string    `json:"app_id,omitempty"`       // yarn
+	PIDs        []int     `json:"pids,omitempty"`         // local
+	AM          string    `json:"am,omitempty"`           // yarn: host:port of the AM's status and rendezvous
+	Diagnostics string    `json:"diagnostics,omitempty"`  // yarn: why the application ended
+	YARNState   string    `json:"yarn_state,omitempty"`   // yarn: the application's state/final status
+	TrackingURL string    `json:"tracking_url,omitempty"` // yarn: the RM's page for the application
+	Dir         string    `json:"dir,omitempty"`          // local: the cluster directory
 	Owner       string    `json:"owner"`
 }
 

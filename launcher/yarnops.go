@@ -33,6 +33,7 @@ func (y *YARN) Get(ctx context.Context, name string) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	rec.YARNState, rec.TrackingURL = app.State+"/"+app.FinalStatus, app.TrackingURL
 	if yarn.Terminal(app.State) {
 		rec.State = StateStopped
 		if app.State == yarn.StateFailed || app.FinalStatus == "FAILED" || app.State == yarn.StateKilled {
@@ -103,6 +104,9 @@ func (y *YARN) Stop(ctx context.Context, name string) error {
 		}
 	}
 	rec.State, rec.StoppedAt, rec.Leader = StateStopped, y.Now().UTC(), ""
+	if app, err := y.rest.Apps().Get(ctx, rec.AppID); err == nil {
+		rec.YARNState, rec.Diagnostics = app.State+"/"+app.FinalStatus, app.Diagnostics
+	}
 	y.web.Delete(ctx, y.recordPath(name), false)
 	return writeRecord(rec.Dir, rec)
 }

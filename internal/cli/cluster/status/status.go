@@ -127,6 +127,15 @@ func printStatus(opts *StatusOptions, st *Status) error {
 	if rec.AppID != "" {
 		pairs = append(pairs, [2]string{"app", rec.AppID})
 	}
+	if rec.YARNState != "" {
+		pairs = append(pairs, [2]string{"yarn", rec.YARNState})
+	}
+	if rec.TrackingURL != "" {
+		pairs = append(pairs, [2]string{"tracking", rec.TrackingURL})
+	}
+	if rec.Diagnostics != "" {
+		pairs = append(pairs, [2]string{"diagnostics", rec.Diagnostics})
+	}
 	if !rec.StoppedAt.IsZero() {
 		pairs = append(pairs, [2]string{"stopped", cmdutil.Time(ios, rec.StoppedAt, now)})
 	}
