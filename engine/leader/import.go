@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
-	"strings"
+	"time"
 
 	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/engine/frame"
@@ -140,19 +140,38 @@ func (l *Leader) importFrame(ctx context.Context, req *api.ImportRequest, progre
 	progress(0.8, "unifying categorical domains")
 	fr := &frame.Frame{Name: req.Name, Source: sourceOf(req.Paths)}
 	place := l.placements(p, setup, fr)
-	if old, ok := l.frame(req.Name); ok {
-		if err := l.dropFrame(ctx, old.Name); err != nil {
-			return err
-		}
-	}
 	progress(0.85, "encoding chunks")
-	if err := l.commit(ctx, p, fr, place); err != nil {
+	// Commit under a temporary name and rename when every node has its
+	// part: a failure before then leaves a replaced frame as it was.
+	tmp := fr.Name + ".importing-" + p.id
+	if err := l.commit(ctx, p, fr, tmp, place); err != nil {
+		l.dropOnNodes(tmp)
+		return err
+	}
+	err = l.forAll(ctx, l.allNodes(), func(ctx context.Context, idx int) error {
+		req := &node.RenameRequest{From: tmp, To: fr.Name}
+		return l.call(ctx, idx, node.PathRename, req, nil, func() error { l.self.RenameFrame(tmp, fr.Name); return nil })
+	})
+	if err != nil {
+		l.dropOnNodes(tmp)
 		return err
 	}
 	l.mu.Lock()
 	l.frames[fr.Name] = fr
 	l.mu.Unlock()
 	return nil
+}
+
+// dropOnNodes deletes a frame's parts on every node that can be reached,
+// best effort (used to clean up after a failure).
+func (l *Leader) dropOnNodes(name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	l.forAll(ctx, l.allNodes(), func(ctx context.Context, idx int) error {
+		req := &node.DeleteRequest{Name: name}
+		l.call(ctx, idx, node.PathDelete, req, nil, func() error { l.self.DeleteFrame(name); return nil })
+		return nil
+	})
 }
 
 func (p *importPlan) allUnits() []int {
@@ -355,8 +374,9 @@ func (l *Leader) placements(p *importPlan, setup *parse.Setup, fr *frame.Frame) 
 }
 
 // commit has every node encode its pieces as chunks.
-func (l *Leader) commit(ctx context.Context, p *importPlan, fr *frame.Frame, place map[int][]node.Placement) error {
+func (l *Leader) commit(ctx context.Context, p *importPlan, fr *frame.Frame, as string, place map[int][]node.Placement) error {
 	meta := *fr
+	meta.Name = as
 	meta.Chunks = nil
 	return l.forAll(ctx, l.allNodes(), func(ctx context.Context, idx int) error {
 		req := &node.CommitRequest{Import: p.id, Frame: meta, Place: place[idx]}
@@ -387,5 +407,3 @@ func (l *Leader) dropFrame(ctx context.Context, name string) error {
 		return l.call(ctx, idx, node.PathDelete, req, nil, func() error { l.self.DeleteFrame(name); return nil })
 	})
 }
-
-var _ = strings.Join

@@ -37,6 +37,10 @@ func (n *Node) routes() {
 		n.store.remove(req.Name)
 		return &struct{}{}, nil
 	})
+	gobHandler(n, PathRename, func(ctx context.Context, req *RenameRequest) (*struct{}, error) {
+		n.RenameFrame(req.From, req.To)
+		return &struct{}{}, nil
+	})
 	gobHandler(n, PathLogs, func(ctx context.Context, _ *struct{}) (*LogsResponse, error) {
 		return &LogsResponse{Log: n.RecentLog()}, nil
 	})
@@ -99,3 +103,6 @@ func (n *Node) RecentLog() []byte {
 	}
 	return n.cfg.Logs.Bytes()
 }
+
+// RenameFrame renames a local frame, replacing any of the new name.
+func (n *Node) RenameFrame(from, to string) { n.store.rename(from, to) }

@@ -84,3 +84,20 @@ func (s *Store) usage() (bytes int64, chunks int) {
 	}
 	return bytes, chunks
 }
+
+// rename moves frame from to name to, replacing what was there. A node with
+// no part of the frame just drops any old frame called to.
+func (s *Store) rename(from, to string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lf, ok := s.frames[from]
+	delete(s.frames, from)
+	delete(s.frames, to)
+	if !ok {
+		return
+	}
+	meta := *lf.meta
+	meta.Name = to
+	lf.meta = &meta
+	s.frames[to] = lf
+}

@@ -18,6 +18,7 @@ const (
 	PathDelete    = "/internal/delete"
 	PathShutdown  = "/internal/shutdown"
 	PathLogs      = "/internal/logs"
+	PathRename    = "/internal/rename"
 )
 
 // Unit kinds: one byte range of a text file, a whole gzip file, one parquet
@@ -140,3 +141,8 @@ type Heartbeat struct {
 
 // LogsResponse is a node's recent log.
 type LogsResponse struct{ Log []byte }
+
+// RenameRequest renames a frame, replacing any frame called To: an import
+// commits under a temporary name and renames once every node has its part,
+// so a failed import never loses the frame it was replacing.
+type RenameRequest struct{ From, To string }

@@ -137,3 +137,31 @@ func TestSplitIsDeterministicAndComplete(t *testing.T) {
 		t.Fatalf("split differs by node count: %v vs %v", rows[0], rows[1])
 	}
 }
+
+func TestFailedReplaceKeepsTheOldFrame(t *testing.T) {
+	tc := startCloud(t, 2, 4<<10)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.csv")
+	writeCSV(t, good, 3000, 1)
+	importWait(t, tc.client, api.ImportRequest{Paths: []string{good}, Name: "d"})
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("a,b\n1,2\n3\n"), 0o644)
+	if _, err := importErr(t, tc.client, api.ImportRequest{Paths: []string{bad}, Name: "d", Replace: true}); err == nil {
+		t.Fatal("bad import succeeded")
+	}
+	s, err := tc.client.Summary(context.Background(), "d")
+	if err != nil || s.Rows != 3000 || len(s.Columns) != 4 {
+		t.Fatalf("old frame after a failed replace: %+v %v", s, err)
+	}
+	// And a good replace replaces it everywhere.
+	small := filepath.Join(dir, "small.csv")
+	writeCSV(t, small, 10, 2)
+	importWait(t, tc.client, api.ImportRequest{Paths: []string{small}, Name: "d", Replace: true})
+	if s, err := tc.client.Summary(context.Background(), "d"); err != nil || s.Rows != 10 {
+		t.Fatalf("after replace: %+v %v", s, err)
+	}
+	frames, _ := tc.client.Frames(context.Background())
+	if len(frames) != 1 {
+		t.Fatalf("frames %+v", frames)
+	}
+}
