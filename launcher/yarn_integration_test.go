@@ -98,6 +98,18 @@ func testLaunchImportStop(t *testing.T, tc *testcluster.Info) {
 	if s.Rows != 20000 || *s.Columns[1].Cardinality != 13 || *s.Columns[0].Max != 19999 {
 		t.Fatalf("summary %+v", s)
 	}
+	// The AM wrote the cluster record to the user's HDFS home, owner-only.
+	st, err := y.web.Stat(ctx, y.recordPath("it"))
+	for wait := time.Now(); err != nil && time.Since(wait) < 5*time.Second; st, err = y.web.Stat(ctx, y.recordPath("it")) {
+		time.Sleep(100 * time.Millisecond) // the AM writes it as the leader is published
+	}
+	if err != nil || st.Permission != "600" || st.Owner != tc.User {
+		t.Fatalf("cluster record on HDFS: %+v %v", st, err)
+	}
+	rec, err = y.Get(ctx, "it")
+	if err != nil || rec.AM == "" {
+		t.Fatalf("record %+v %v", rec, err)
+	}
 	if err := y.Stop(ctx, "it"); err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +124,27 @@ func testLaunchImportStop(t *testing.T, tc *testcluster.Info) {
 	if err != nil || len(live) != 0 {
 		t.Fatalf("live apps after stop: %v %v", live, err)
 	}
+	// The NodeManager runs here: no node of this cluster may still run.
+	deadline := time.Now().Add(5 * time.Second)
+	for nodesRunning(rec.AM) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d node processes of %s still run after stop", nodesRunning(rec.AM), rec.AppID)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// nodesRunning counts processes started with --rendezvous am.
+func nodesRunning(am string) int {
+	n := 0
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		b, err := os.ReadFile("/proc/" + p.Name() + "/cmdline")
+		if err == nil && strings.Contains(string(b), "--rendezvous\x00"+am+"\x00") {
+			n++
+		}
+	}
+	return n
 }
 
 // ListLive lists the live applications of a cluster name.

@@ -15,6 +15,8 @@ type Registry struct {
 	leader  *Member
 	// OnJoin, when set, is told of every member that joins.
 	OnJoin func(Member)
+	// OnLeader, when set, is told of the leader once it is published.
+	OnLeader func(Member)
 }
 
 // NewRegistry makes an empty registry.
@@ -54,8 +56,12 @@ func (r *Registry) Members(_ context.Context) ([]Member, error) {
 // PublishLeader records the leader.
 func (r *Registry) PublishLeader(_ context.Context, m Member) error {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.leader = &m
+	cb := r.OnLeader
+	r.mu.Unlock()
+	if cb != nil {
+		cb(m)
+	}
 	return nil
 }
 

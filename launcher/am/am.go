@@ -32,10 +32,10 @@ type AM struct {
 	rm *amrm.Client
 	nm *nm.Client
 
-	mu         sync.Mutex
-	status     Status
-	byID       map[string]int // container id -> node index
-	recordDone bool
+	mu     sync.Mutex
+	status Status
+	byID   map[string]int // container id -> node index
+	record sync.WaitGroup // the cluster record being written
 }
 
 // heartbeat is the allocate interval once every node runs; while asking
@@ -53,6 +53,18 @@ func Run(ctx context.Context, cfg Config, logger *log.Logger) error {
 	}
 	a := &AM{cfg: cfg, env: env, log: logger, reg: cloud.NewRegistry(), byID: map[string]int{}}
 	a.status = Status{Cluster: env.Cluster, Wanted: cfg.Nodes, Started: time.Now().UTC()}
+	var once sync.Once
+	a.reg.OnLeader = func(l cloud.Member) {
+		// Write the record as soon as the leader is known; finish waits for
+		// it, so the record is never written after the application ended.
+		once.Do(func() {
+			a.record.Add(1)
+			go func() {
+				defer a.record.Done()
+				a.writeRecord(ctx, l)
+			}()
+		})
+	}
 	if id, err := amrm.ParseContainerID(env.ContainerID); err == nil {
 		a.status.Attempt = id.Attempt.String()
 	}
@@ -141,6 +153,7 @@ func (a *AM) snapshot() Status {
 
 // finish unregisters; the RM then ends the application with status.
 func (a *AM) finish(status amrm.FinalStatus, diag string) {
+	a.record.Wait()
 	a.log.Printf("unregistering: status %d: %s", status, diag)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

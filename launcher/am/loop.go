@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mlctl/mlctl/engine/cloud"
 	"github.com/mlctl/mlctl/launcher/yarnenv"
 	"github.com/mlctl/mlctl/yarn/amrm"
 	"github.com/mlctl/mlctl/yarn/nm"
@@ -76,7 +77,6 @@ func (a *AM) loop(ctx context.Context) (amrm.FinalStatus, string) {
 				failed = append(failed, fmt.Sprintf("node %d (%s) exited with %d: %s", idx, st.ID, st.ExitStatus, st.Diagnostics))
 			}
 		}
-		a.writeRecordOnce(ctx)
 		if next == a.cfg.Nodes && running == 0 {
 			if len(failed) > 0 {
 				return amrm.StatusFailed, fmt.Sprintf("%d of %d nodes failed; first: %s", len(failed), a.cfg.Nodes, failed[0])
@@ -176,15 +176,12 @@ type Record struct {
 	Owner     string    `json:"owner"`
 }
 
-func (a *AM) writeRecordOnce(ctx context.Context) {
-	if a.recordDone || a.cfg.RecordPath == "" {
+// writeRecord writes the cluster record once (the gateway keeps its own copy
+// too, so one try is enough).
+func (a *AM) writeRecord(ctx context.Context, l cloud.Member) {
+	if a.cfg.RecordPath == "" {
 		return
 	}
-	l := a.reg.Leader()
-	if l == nil {
-		return
-	}
-	a.recordDone = true // one try: the gateway keeps its own copy too
 	c, err := a.env.WebHDFSClient()
 	if err != nil {
 		a.log.Printf("cluster record not written: %v", err)
