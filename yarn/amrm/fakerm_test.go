@@ -7,53 +7,54 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/mlctl/mlctl/yarn/ipc"
+	"github.com/mlctl/mlctl/yarn/pb"
 	"github.com/mlctl/mlctl/yarn/token"
 )
 
 // Encoders for the RM's side, for the fake RM only.
 
 func appendContainer(b []byte, c Container) []byte {
-	b = appendMsg(b, fContID, AppendContainerID(nil, c.ID))
-	node := appendString(nil, fNodeHost, c.Node.Host)
-	b = appendMsg(b, fContNode, appendVarint(node, fNodePort, i32(c.Node.Port)))
-	b = appendString(b, fContHTTPAddr, c.NodeHTTPAddress)
-	b = appendMsg(b, fContResource, appendResource(nil, c.Resource))
-	b = appendMsg(b, fContPriority, appendVarint(nil, fPriority, i32(c.Priority)))
-	return appendMsg(b, fContToken, c.Token.AppendProto(nil))
+	b = pb.AppendMsg(b, fContID, AppendContainerID(nil, c.ID))
+	node := pb.AppendString(nil, fNodeHost, c.Node.Host)
+	b = pb.AppendMsg(b, fContNode, pb.AppendVarint(node, fNodePort, i32(c.Node.Port)))
+	b = pb.AppendString(b, fContHTTPAddr, c.NodeHTTPAddress)
+	b = pb.AppendMsg(b, fContResource, appendResource(nil, c.Resource))
+	b = pb.AppendMsg(b, fContPriority, pb.AppendVarint(nil, fPriority, i32(c.Priority)))
+	return pb.AppendMsg(b, fContToken, c.Token.AppendProto(nil))
 }
 
 func appendNMToken(b []byte, t NMToken) []byte {
-	node := appendString(nil, fNodeHost, t.Node.Host)
-	b = appendMsg(b, fNMTokNode, appendVarint(node, fNodePort, i32(t.Node.Port)))
-	return appendMsg(b, fNMTokToken, t.Token.AppendProto(nil))
+	node := pb.AppendString(nil, fNodeHost, t.Node.Host)
+	b = pb.AppendMsg(b, fNMTokNode, pb.AppendVarint(node, fNodePort, i32(t.Node.Port)))
+	return pb.AppendMsg(b, fNMTokToken, t.Token.AppendProto(nil))
 }
 
 func appendStatus(b []byte, s ContainerStatus) []byte {
-	b = appendMsg(b, fStatusID, AppendContainerID(nil, s.ID))
-	b = appendVarint(b, fStatusState, uint64(s.State))
-	b = appendString(b, fStatusDiagnostics, s.Diagnostics)
-	return appendVarint(b, fStatusExit, i32(s.ExitStatus))
+	b = pb.AppendMsg(b, fStatusID, AppendContainerID(nil, s.ID))
+	b = pb.AppendVarint(b, fStatusState, uint64(s.State))
+	b = pb.AppendString(b, fStatusDiagnostics, s.Diagnostics)
+	return pb.AppendVarint(b, fStatusExit, i32(s.ExitStatus))
 }
 
 func encodeAllocateResponse(r *AllocateResponse) []byte {
 	var b []byte
 	if r.Command != 0 {
-		b = appendVarint(b, fARespCommand, uint64(r.Command))
+		b = pb.AppendVarint(b, fARespCommand, uint64(r.Command))
 	}
-	b = appendVarint(b, fARespResponseID, i32(r.ResponseID))
+	b = pb.AppendVarint(b, fARespResponseID, i32(r.ResponseID))
 	for _, c := range r.Allocated {
-		b = appendMsg(b, fARespAllocated, appendContainer(nil, c))
+		b = pb.AppendMsg(b, fARespAllocated, appendContainer(nil, c))
 	}
 	for _, s := range r.Completed {
-		b = appendMsg(b, fARespCompleted, appendStatus(nil, s))
+		b = pb.AppendMsg(b, fARespCompleted, appendStatus(nil, s))
 	}
-	b = appendMsg(b, fARespLimit, appendResource(nil, r.Available))
-	b = appendVarint(b, fARespNumNodes, i32(r.NumClusterNodes))
+	b = pb.AppendMsg(b, fARespLimit, appendResource(nil, r.Available))
+	b = pb.AppendVarint(b, fARespNumNodes, i32(r.NumClusterNodes))
 	for _, t := range r.NMTokens {
-		b = appendMsg(b, fARespNMTokens, appendNMToken(nil, t))
+		b = pb.AppendMsg(b, fARespNMTokens, appendNMToken(nil, t))
 	}
 	if r.AMRMToken != nil {
-		b = appendMsg(b, fARespAMRMToken, r.AMRMToken.AppendProto(nil))
+		b = pb.AppendMsg(b, fARespAMRMToken, r.AMRMToken.AppendProto(nil))
 	}
 	return b
 }
@@ -87,19 +88,19 @@ func (f *fakeRM) handle(method, protocol string, req []byte) ([]byte, error) {
 			return nil, invalid("Application Master is already registered")
 		}
 		f.registered = true
-		b := appendMsg(nil, fRegRespMaxCap, appendResource(nil, Resource{MemoryMB: 8192, VCores: 4}))
-		return appendString(b, fRegRespQueue, "default"), nil
+		b := pb.AppendMsg(nil, fRegRespMaxCap, appendResource(nil, Resource{MemoryMB: 8192, VCores: 4}))
+		return pb.AppendString(b, fRegRespQueue, "default"), nil
 	case "allocate":
 		if !f.registered {
 			return nil, &ipc.RemoteError{Class: "org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException", Message: "not registered"}
 		}
 		var rid, want int32 = -1, 0
-		err := ipc.Walk(req, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+		err := pb.Walk(req, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 			switch {
 			case num == fAllocResponseID:
 				rid = int32(x)
 			case num == fAllocAsk:
-				return ipc.Walk(v, func(num protowire.Number, _ protowire.Type, _ []byte, x uint64) error {
+				return pb.Walk(v, func(num protowire.Number, _ protowire.Type, _ []byte, x uint64) error {
 					if num == fAskNumContainers {
 						want = int32(x)
 					}
@@ -139,7 +140,7 @@ func (f *fakeRM) handle(method, protocol string, req []byte) ([]byte, error) {
 		return f.last, nil
 	case "finishApplicationMaster":
 		f.finishCalls++
-		return appendVarint(nil, fFinRespUnregistered, protowire.EncodeBool(f.finishCalls >= 3)), nil
+		return pb.AppendVarint(nil, fFinRespUnregistered, protowire.EncodeBool(f.finishCalls >= 3)), nil
 	}
 	return nil, &ipc.RemoteError{Class: "org.apache.hadoop.ipc.RpcNoSuchMethodException", Message: method}
 }

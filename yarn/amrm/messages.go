@@ -6,7 +6,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protowire"
 
-	"github.com/mlctl/mlctl/yarn/ipc"
+	"github.com/mlctl/mlctl/yarn/pb"
 	"github.com/mlctl/mlctl/yarn/token"
 )
 
@@ -71,11 +71,11 @@ func Ask(priority int32, r Resource, n int32) ResourceRequest {
 }
 
 func appendAsk(b []byte, r ResourceRequest) []byte {
-	b = appendMsg(b, fAskPriority, appendVarint(nil, fPriority, i32(r.Priority)))
-	b = appendString(b, fAskResourceName, r.ResourceName)
-	b = appendMsg(b, fAskCapability, appendResource(nil, r.Capability))
-	b = appendVarint(b, fAskNumContainers, i32(r.NumContainers))
-	return appendVarint(b, fAskRelaxLocality, protowire.EncodeBool(r.RelaxLocality))
+	b = pb.AppendMsg(b, fAskPriority, pb.AppendVarint(nil, fPriority, i32(r.Priority)))
+	b = pb.AppendString(b, fAskResourceName, r.ResourceName)
+	b = pb.AppendMsg(b, fAskCapability, appendResource(nil, r.Capability))
+	b = pb.AppendVarint(b, fAskNumContainers, i32(r.NumContainers))
+	return pb.AppendVarint(b, fAskRelaxLocality, protowire.EncodeBool(r.RelaxLocality))
 }
 
 // RegisterResponse is what the RM says at registration.
@@ -89,14 +89,14 @@ type RegisterResponse struct {
 }
 
 func encodeRegister(host string, rpcPort int32, trackingURL string) []byte {
-	b := appendString(nil, fRegHost, host)
-	b = appendVarint(b, fRegRPCPort, i32(rpcPort))
-	return appendString(b, fRegTrackingURL, trackingURL)
+	b := pb.AppendString(nil, fRegHost, host)
+	b = pb.AppendVarint(b, fRegRPCPort, i32(rpcPort))
+	return pb.AppendString(b, fRegTrackingURL, trackingURL)
 }
 
 func decodeRegisterResponse(b []byte) (*RegisterResponse, error) {
 	r := &RegisterResponse{}
-	err := ipc.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
+	err := pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
 		if typ != protowire.BytesType {
 			return nil
 		}
@@ -157,19 +157,19 @@ type AllocateResponse struct {
 func encodeAllocate(r AllocateRequest, responseID int32) []byte {
 	var b []byte
 	for _, a := range r.Asks {
-		b = appendMsg(b, fAllocAsk, appendAsk(nil, a))
+		b = pb.AppendMsg(b, fAllocAsk, appendAsk(nil, a))
 	}
 	for _, id := range r.Releases {
-		b = appendMsg(b, fAllocRelease, AppendContainerID(nil, id))
+		b = pb.AppendMsg(b, fAllocRelease, AppendContainerID(nil, id))
 	}
-	b = appendVarint(b, fAllocResponseID, i32(responseID))
+	b = pb.AppendVarint(b, fAllocResponseID, i32(responseID))
 	b = protowire.AppendTag(b, fAllocProgress, protowire.Fixed32Type)
 	return protowire.AppendFixed32(b, math.Float32bits(r.Progress))
 }
 
 func decodeAllocateResponse(b []byte) (*AllocateResponse, error) {
 	r := &AllocateResponse{}
-	err := ipc.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+	err := pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		var err error
 		switch {
 		case num == fARespCommand && typ == protowire.VarintType:
@@ -221,13 +221,13 @@ const (
 )
 
 func encodeFinish(status FinalStatus, diagnostics, trackingURL string) []byte {
-	b := appendString(nil, fFinDiagnostics, diagnostics)
-	b = appendString(b, fFinTrackingURL, trackingURL)
-	return appendVarint(b, fFinStatus, uint64(status))
+	b := pb.AppendString(nil, fFinDiagnostics, diagnostics)
+	b = pb.AppendString(b, fFinTrackingURL, trackingURL)
+	return pb.AppendVarint(b, fFinStatus, uint64(status))
 }
 
 func decodeFinishResponse(b []byte) (unregistered bool, err error) {
-	err = ipc.Walk(b, func(num protowire.Number, typ protowire.Type, _ []byte, x uint64) error {
+	err = pb.Walk(b, func(num protowire.Number, typ protowire.Type, _ []byte, x uint64) error {
 		if num == fFinRespUnregistered && typ == protowire.VarintType {
 			unregistered = x != 0
 		}

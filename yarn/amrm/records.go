@@ -5,7 +5,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protowire"
 
-	"github.com/mlctl/mlctl/yarn/ipc"
+	"github.com/mlctl/mlctl/yarn/pb"
 	"github.com/mlctl/mlctl/yarn/token"
 )
 
@@ -94,48 +94,33 @@ type NMToken struct {
 	Token *token.Token
 }
 
-func appendMsg(b []byte, num protowire.Number, msg []byte) []byte {
-	b = protowire.AppendTag(b, num, protowire.BytesType)
-	return protowire.AppendBytes(b, msg)
-}
-
-func appendVarint(b []byte, num protowire.Number, v uint64) []byte {
-	b = protowire.AppendTag(b, num, protowire.VarintType)
-	return protowire.AppendVarint(b, v)
-}
-
-func appendString(b []byte, num protowire.Number, s string) []byte {
-	b = protowire.AppendTag(b, num, protowire.BytesType)
-	return protowire.AppendString(b, s)
-}
-
 // int32 fields are sign-extended varints, as protobuf writes them.
 func i32(v int32) uint64 { return uint64(int64(v)) }
 
 func appendApplicationID(b []byte, a ApplicationID) []byte {
-	b = appendVarint(b, fAppIDID, i32(a.ID))
-	return appendVarint(b, fAppIDTs, uint64(a.ClusterTimestamp))
+	b = pb.AppendVarint(b, fAppIDID, i32(a.ID))
+	return pb.AppendVarint(b, fAppIDTs, uint64(a.ClusterTimestamp))
 }
 
 func appendAttemptID(b []byte, a ApplicationAttemptID) []byte {
-	b = appendMsg(b, fAttemptApp, appendApplicationID(nil, a.App))
-	return appendVarint(b, fAttemptAttempt, i32(a.Attempt))
+	b = pb.AppendMsg(b, fAttemptApp, appendApplicationID(nil, a.App))
+	return pb.AppendVarint(b, fAttemptAttempt, i32(a.Attempt))
 }
 
 // AppendContainerID encodes a ContainerIdProto as Java does (attempt and
 // id; no app_id).
 func AppendContainerID(b []byte, c ContainerID) []byte {
-	b = appendMsg(b, fCIDAttempt, appendAttemptID(nil, c.Attempt))
-	return appendVarint(b, fCIDID, uint64(c.ID))
+	b = pb.AppendMsg(b, fCIDAttempt, appendAttemptID(nil, c.Attempt))
+	return pb.AppendVarint(b, fCIDID, uint64(c.ID))
 }
 
 func appendResource(b []byte, r Resource) []byte {
-	b = appendVarint(b, fResMemory, uint64(r.MemoryMB))
-	return appendVarint(b, fResVCores, i32(r.VCores))
+	b = pb.AppendVarint(b, fResMemory, uint64(r.MemoryMB))
+	return pb.AppendVarint(b, fResVCores, i32(r.VCores))
 }
 
 func decodeApplicationID(b []byte) (a ApplicationID, err error) {
-	err = ipc.Walk(b, func(num protowire.Number, typ protowire.Type, _ []byte, x uint64) error {
+	err = pb.Walk(b, func(num protowire.Number, typ protowire.Type, _ []byte, x uint64) error {
 		if typ == protowire.VarintType {
 			switch num {
 			case fAppIDID:
@@ -150,7 +135,7 @@ func decodeApplicationID(b []byte) (a ApplicationID, err error) {
 }
 
 func decodeAttemptID(b []byte) (a ApplicationAttemptID, err error) {
-	err = ipc.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+	err = pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		switch {
 		case num == fAttemptApp && typ == protowire.BytesType:
 			a.App, err = decodeApplicationID(v)
@@ -167,7 +152,7 @@ func decodeAttemptID(b []byte) (a ApplicationAttemptID, err error) {
 func DecodeContainerID(b []byte) (c ContainerID, err error) {
 	var app ApplicationID
 	hasAttempt := false
-	err = ipc.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+	err = pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		var err error
 		switch {
 		case num == fCIDApp && typ == protowire.BytesType:
@@ -187,7 +172,7 @@ func DecodeContainerID(b []byte) (c ContainerID, err error) {
 }
 
 func decodeNodeID(b []byte) (n NodeID, err error) {
-	err = ipc.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+	err = pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		switch {
 		case num == fNodeHost && typ == protowire.BytesType:
 			n.Host = string(v)
@@ -200,7 +185,7 @@ func decodeNodeID(b []byte) (n NodeID, err error) {
 }
 
 func decodeResource(b []byte) (r Resource, err error) {
-	err = ipc.Walk(b, func(num protowire.Number, typ protowire.Type, _ []byte, x uint64) error {
+	err = pb.Walk(b, func(num protowire.Number, typ protowire.Type, _ []byte, x uint64) error {
 		if typ == protowire.VarintType {
 			switch num {
 			case fResMemory:
@@ -215,7 +200,7 @@ func decodeResource(b []byte) (r Resource, err error) {
 }
 
 func decodePriority(b []byte) (p int32, err error) {
-	err = ipc.Walk(b, func(num protowire.Number, typ protowire.Type, _ []byte, x uint64) error {
+	err = pb.Walk(b, func(num protowire.Number, typ protowire.Type, _ []byte, x uint64) error {
 		if num == fPriority && typ == protowire.VarintType {
 			p = int32(x)
 		}
@@ -225,7 +210,7 @@ func decodePriority(b []byte) (p int32, err error) {
 }
 
 func decodeContainer(b []byte) (c Container, err error) {
-	err = ipc.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
+	err = pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
 		if typ != protowire.BytesType {
 			return nil
 		}
@@ -252,7 +237,7 @@ func decodeContainer(b []byte) (c Container, err error) {
 // DecodeContainerStatus decodes a ContainerStatusProto.
 func DecodeContainerStatus(b []byte) (s ContainerStatus, err error) {
 	s.Diagnostics, s.ExitStatus = "N/A", -1000 // the proto's defaults
-	err = ipc.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+	err = pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		var err error
 		switch {
 		case num == fStatusID && typ == protowire.BytesType:
@@ -270,7 +255,7 @@ func DecodeContainerStatus(b []byte) (s ContainerStatus, err error) {
 }
 
 func decodeNMToken(b []byte) (t NMToken, err error) {
-	err = ipc.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
+	err = pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
 		var err error
 		switch {
 		case num == fNMTokNode && typ == protowire.BytesType:

@@ -1,30 +1,13 @@
 package amrm
 
 import (
-	"bufio"
 	"encoding/hex"
-	"os"
-	"strings"
 	"testing"
+
+	"github.com/mlctl/mlctl/yarn/internal/reftest"
 )
 
-func refVectors(t testing.TB) map[string]string {
-	t.Helper()
-	f, err := os.Open("../token/testdata/hadoop-3.4.1.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	m := map[string]string{}
-	s := bufio.NewScanner(f)
-	s.Buffer(nil, 1<<20)
-	for s.Scan() {
-		if k, v, ok := strings.Cut(s.Text(), "="); ok {
-			m[k] = v
-		}
-	}
-	return m
-}
+func refVectors(t testing.TB) map[string]string { return reftest.Vectors(t) }
 
 var refAttempt = ApplicationAttemptID{App: ApplicationID{ClusterTimestamp: 1700000000000, ID: 7}, Attempt: 2}
 

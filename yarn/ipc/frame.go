@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/mlctl/mlctl/yarn/pb"
 )
 
 // ConnectionHeader starts every connection: "hrpc", IPC version 9,
@@ -118,7 +120,7 @@ type ResponseHeader struct {
 func ParseResponseHeader(b []byte) (ResponseHeader, error) {
 	h := ResponseHeader{RetryCount: -1}
 	seenCall, seenStatus := false, false
-	err := Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+	err := pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		switch {
 		case num == respCallID && typ == protowire.VarintType:
 			h.CallID, seenCall = int32(uint32(x)), true
@@ -208,7 +210,7 @@ func AppendRequestMethodHeader(b []byte, method, protocol string, version uint64
 
 // ParseRequestMethodHeader decodes a RequestHeaderProto (fake servers).
 func ParseRequestMethodHeader(b []byte) (method, protocol string, version uint64, err error) {
-	err = Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+	err = pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		switch {
 		case num == hdrMethodName && typ == protowire.BytesType:
 			method = string(v)
@@ -234,7 +236,7 @@ func AppendConnectionContext(b []byte, protocol string) []byte {
 // ParseConnectionContext returns the protocol of an
 // IpcConnectionContextProto (fake servers).
 func ParseConnectionContext(b []byte) (protocol string, err error) {
-	err = Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
+	err = pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
 		if num == ctxProtocol && typ == protowire.BytesType {
 			protocol = string(v)
 		}
@@ -247,7 +249,7 @@ func ParseConnectionContext(b []byte) (protocol string, err error) {
 func ParseRequestHeader(b []byte) (RequestHeader, error) {
 	h := RequestHeader{RetryCount: -1}
 	seen := false
-	err := Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+	err := pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		switch {
 		case num == reqCallID && typ == protowire.VarintType:
 			h.CallID, seen = int32(protowire.DecodeZigZag(x)), true

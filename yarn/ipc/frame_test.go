@@ -1,32 +1,13 @@
 package ipc
 
 import (
-	"bufio"
 	"encoding/hex"
-	"os"
-	"strings"
 	"testing"
+
+	"github.com/mlctl/mlctl/yarn/internal/reftest"
 )
 
-// refVectors loads encodings made by Hadoop 3.4.1's own classes
-// (yarn/token/testdata/RefVectors.java).
-func refVectors(t testing.TB) map[string]string {
-	t.Helper()
-	f, err := os.Open("../token/testdata/hadoop-3.4.1.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	m := map[string]string{}
-	s := bufio.NewScanner(f)
-	s.Buffer(nil, 1<<20)
-	for s.Scan() {
-		if k, v, ok := strings.Cut(s.Text(), "="); ok {
-			m[k] = v
-		}
-	}
-	return m
-}
+func refVectors(t testing.TB) map[string]string { return reftest.Vectors(t) }
 
 const amProtocol = "org.apache.hadoop.yarn.api.ApplicationMasterProtocolPB"
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/mlctl/mlctl/yarn/pb"
 )
 
 // SASLAuth is an RpcSaslProto.SaslAuth: one way the server accepts.
@@ -55,7 +57,7 @@ func AppendSASL(b []byte, m SASLMessage) []byte {
 // ParseSASL decodes an RpcSaslProto.
 func ParseSASL(b []byte) (SASLMessage, error) {
 	m := SASLMessage{State: -1}
-	err := Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+	err := pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		switch {
 		case num == saslState && typ == protowire.VarintType:
 			m.State = int(x)
@@ -63,7 +65,7 @@ func ParseSASL(b []byte) (SASLMessage, error) {
 			m.Token = append([]byte{}, v...)
 		case num == saslAuths && typ == protowire.BytesType:
 			var a SASLAuth
-			err := Walk(v, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
+			err := pb.Walk(v, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
 				if typ != protowire.BytesType {
 					return nil
 				}
@@ -95,44 +97,4 @@ func ParseSASL(b []byte) (SASLMessage, error) {
 		return m, fmt.Errorf("ipc: RpcSaslProto without state")
 	}
 	return m, nil
-}
-
-// Walk calls f for every field of a protobuf message: bytes fields get
-// their payload in v (aliasing b), varint and fixed fields their value in
-// x. Groups are skipped. The yarn protocol packages decode with it.
-func Walk(b []byte, f func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error) error {
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return protowire.ParseError(n)
-		}
-		b = b[n:]
-		var v []byte
-		var x uint64
-		switch typ {
-		case protowire.VarintType:
-			x, n = protowire.ConsumeVarint(b)
-		case protowire.Fixed32Type:
-			var x32 uint32
-			x32, n = protowire.ConsumeFixed32(b)
-			x = uint64(x32)
-		case protowire.Fixed64Type:
-			x, n = protowire.ConsumeFixed64(b)
-		case protowire.BytesType:
-			v, n = protowire.ConsumeBytes(b)
-		default:
-			n = protowire.ConsumeFieldValue(num, typ, b)
-		}
-		if n < 0 {
-			return protowire.ParseError(n)
-		}
-		b = b[n:]
-		if typ == protowire.StartGroupType {
-			continue
-		}
-		if err := f(num, typ, v, x); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mlctl/mlctl/yarn/amrm"
 	"github.com/mlctl/mlctl/yarn/ipc"
+	"github.com/mlctl/mlctl/yarn/pb"
 	"github.com/mlctl/mlctl/yarn/sasl"
 	"github.com/mlctl/mlctl/yarn/token"
 )
@@ -169,7 +170,7 @@ func (c *Client) GetContainerStatuses(ctx context.Context, node amrm.NodeID, ids
 	}
 	var sts []amrm.ContainerStatus
 	var failed []*ContainerError
-	err = ipc.Walk(resp, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
+	err = pb.Walk(resp, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
 		if typ != protowire.BytesType {
 			return nil
 		}
@@ -209,14 +210,14 @@ func (c *Client) Close() error {
 func encodeIDs(ids []amrm.ContainerID) []byte {
 	var b []byte
 	for _, id := range ids {
-		b = appendMsg(b, fIDsRequest, amrm.AppendContainerID(nil, id))
+		b = pb.AppendMsg(b, fIDsRequest, amrm.AppendContainerID(nil, id))
 	}
 	return b
 }
 
 func decodeResult(b []byte, succeeded, failed protowire.Number) (*Result, error) {
 	r := &Result{}
-	err := ipc.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
+	err := pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
 		if typ != protowire.BytesType {
 			return nil
 		}
@@ -244,7 +245,7 @@ func decodeResult(b []byte, succeeded, failed protowire.Number) (*Result, error)
 
 func decodeContainerError(b []byte) (*ContainerError, error) {
 	e := &ContainerError{}
-	err := ipc.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
+	err := pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
 		if typ != protowire.BytesType {
 			return nil
 		}
@@ -254,7 +255,7 @@ func decodeContainerError(b []byte) (*ContainerError, error) {
 			e.ID = id
 			return err
 		case fExcException:
-			return ipc.Walk(v, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
+			return pb.Walk(v, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
 				if typ == protowire.BytesType {
 					switch num {
 					case fSerMessage:

@@ -6,9 +6,8 @@ import (
 	"sort"
 	"strconv"
 
-	"google.golang.org/protobuf/encoding/protowire"
-
 	"github.com/mlctl/mlctl/yarn/amrm"
+	"github.com/mlctl/mlctl/yarn/pb"
 	"github.com/mlctl/mlctl/yarn/token"
 )
 
@@ -120,49 +119,34 @@ type StartRequest struct {
 	Launch    LaunchContext
 }
 
-func appendMsg(b []byte, num protowire.Number, msg []byte) []byte {
-	b = protowire.AppendTag(b, num, protowire.BytesType)
-	return protowire.AppendBytes(b, msg)
-}
-
-func appendString(b []byte, num protowire.Number, s string) []byte {
-	b = protowire.AppendTag(b, num, protowire.BytesType)
-	return protowire.AppendString(b, s)
-}
-
-func appendVarint(b []byte, num protowire.Number, v uint64) []byte {
-	b = protowire.AppendTag(b, num, protowire.VarintType)
-	return protowire.AppendVarint(b, v)
-}
-
 func appendLocalResource(b []byte, r LocalResource) []byte {
-	u := appendString(nil, fURLScheme, r.Scheme)
-	u = appendString(u, fURLHost, r.Host)
-	u = appendVarint(u, fURLPort, uint64(int64(r.Port)))
-	u = appendString(u, fURLFile, r.File)
-	b = appendMsg(b, fLRResource, u)
-	b = appendVarint(b, fLRSize, uint64(r.Size))
-	b = appendVarint(b, fLRTimestamp, uint64(r.Timestamp))
-	b = appendVarint(b, fLRType, uint64(r.Type))
-	return appendVarint(b, fLRVisibility, uint64(r.Visibility))
+	u := pb.AppendString(nil, fURLScheme, r.Scheme)
+	u = pb.AppendString(u, fURLHost, r.Host)
+	u = pb.AppendVarint(u, fURLPort, uint64(int64(r.Port)))
+	u = pb.AppendString(u, fURLFile, r.File)
+	b = pb.AppendMsg(b, fLRResource, u)
+	b = pb.AppendVarint(b, fLRSize, uint64(r.Size))
+	b = pb.AppendVarint(b, fLRTimestamp, uint64(r.Timestamp))
+	b = pb.AppendVarint(b, fLRType, uint64(r.Type))
+	return pb.AppendVarint(b, fLRVisibility, uint64(r.Visibility))
 }
 
 // AppendLaunchContext encodes a ContainerLaunchContextProto; map entries
 // are sorted by key so the bytes are reproducible.
 func AppendLaunchContext(b []byte, l LaunchContext) []byte {
 	for _, k := range sortedKeys(l.LocalResources) {
-		e := appendString(nil, fMapKey, k)
-		b = appendMsg(b, fCLCLocalResources, appendMsg(e, fMapValue, appendLocalResource(nil, l.LocalResources[k])))
+		e := pb.AppendString(nil, fMapKey, k)
+		b = pb.AppendMsg(b, fCLCLocalResources, pb.AppendMsg(e, fMapValue, appendLocalResource(nil, l.LocalResources[k])))
 	}
 	if l.Tokens != nil {
-		b = appendMsg(b, fCLCTokens, l.Tokens)
+		b = pb.AppendMsg(b, fCLCTokens, l.Tokens)
 	}
 	for _, k := range sortedKeys(l.Environment) {
-		e := appendString(nil, fMapKey, k)
-		b = appendMsg(b, fCLCEnvironment, appendString(e, fMapValue, l.Environment[k]))
+		e := pb.AppendString(nil, fMapKey, k)
+		b = pb.AppendMsg(b, fCLCEnvironment, pb.AppendString(e, fMapValue, l.Environment[k]))
 	}
 	for _, c := range l.Commands {
-		b = appendString(b, fCLCCommand, c)
+		b = pb.AppendString(b, fCLCCommand, c)
 	}
 	return b
 }
@@ -173,9 +157,9 @@ func encodeStart(reqs []StartRequest) ([]byte, error) {
 		if r.Container.Token == nil {
 			return nil, fmt.Errorf("nm: container %s has no container token", r.Container.ID)
 		}
-		one := appendMsg(nil, fStartCLC, AppendLaunchContext(nil, r.Launch))
-		one = appendMsg(one, fStartToken, r.Container.Token.AppendProto(nil))
-		b = appendMsg(b, fStartsRequest, one)
+		one := pb.AppendMsg(nil, fStartCLC, AppendLaunchContext(nil, r.Launch))
+		one = pb.AppendMsg(one, fStartToken, r.Container.Token.AppendProto(nil))
+		b = pb.AppendMsg(b, fStartsRequest, one)
 	}
 	return b, nil
 }

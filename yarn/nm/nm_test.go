@@ -1,41 +1,26 @@
 package nm
 
 import (
-	"bufio"
 	"context"
 	"encoding/hex"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mlctl/mlctl/yarn/internal/reftest"
 
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/mlctl/mlctl/yarn/amrm"
 	"github.com/mlctl/mlctl/yarn/ipc"
 	"github.com/mlctl/mlctl/yarn/ipc/ipctest"
+	"github.com/mlctl/mlctl/yarn/pb"
 	"github.com/mlctl/mlctl/yarn/sasl"
 	"github.com/mlctl/mlctl/yarn/token"
 )
 
-func refVectors(t testing.TB) map[string]string {
-	t.Helper()
-	f, err := os.Open("../token/testdata/hadoop-3.4.1.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	m := map[string]string{}
-	s := bufio.NewScanner(f)
-	s.Buffer(nil, 1<<20)
-	for s.Scan() {
-		if k, v, ok := strings.Cut(s.Text(), "="); ok {
-			m[k] = v
-		}
-	}
-	return m
-}
+func refVectors(t testing.TB) map[string]string { return reftest.Vectors(t) }
 
 func TestStartRequestMatchesHadoop(t *testing.T) {
 	lr, err := FileResource("hdfs://127.0.0.1:8020/user/alice/.mlctl/mlctl", 5000000, 1700000000123)
@@ -88,9 +73,9 @@ type fakeNM struct {
 
 func exceptionFor(id []byte, class, msg string) []byte {
 	var exc []byte
-	exc = appendString(exc, fSerMessage, msg)
-	exc = appendString(exc, fSerClass, class)
-	return appendMsg(appendMsg(nil, fExcContainer, id), fExcException, exc)
+	exc = pb.AppendString(exc, fSerMessage, msg)
+	exc = pb.AppendString(exc, fSerClass, class)
+	return pb.AppendMsg(pb.AppendMsg(nil, fExcContainer, id), fExcException, exc)
 }
 
 func (f *fakeNM) handle(method, protocol string, req []byte) ([]byte, error) {
@@ -99,8 +84,8 @@ func (f *fakeNM) handle(method, protocol string, req []byte) ([]byte, error) {
 	var resp []byte
 	switch method {
 	case "startContainers":
-		err := ipc.Walk(req, func(_ protowire.Number, _ protowire.Type, one []byte, _ uint64) error {
-			return ipc.Walk(one, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
+		err := pb.Walk(req, func(_ protowire.Number, _ protowire.Type, one []byte, _ uint64) error {
+			return pb.Walk(one, func(num protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
 				if num == fStartCLC {
 					f.lastCLC = append([]byte{}, v...)
 					return nil
@@ -111,30 +96,30 @@ func (f *fakeNM) handle(method, protocol string, req []byte) ([]byte, error) {
 				}
 				n := int64(tok.Identifier[0])
 				f.running[n] = true
-				resp = appendMsg(resp, fStartRespSucceeded, amrm.AppendContainerID(nil, amrm.ContainerID{Attempt: attempt, ID: n}))
+				resp = pb.AppendMsg(resp, fStartRespSucceeded, amrm.AppendContainerID(nil, amrm.ContainerID{Attempt: attempt, ID: n}))
 				return nil
 			})
 		})
 		return resp, err
 	case "getContainerStatuses", "stopContainers":
-		err := ipc.Walk(req, func(_ protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
+		err := pb.Walk(req, func(_ protowire.Number, _ protowire.Type, v []byte, _ uint64) error {
 			id, err := amrm.DecodeContainerID(v)
 			if err != nil {
 				return err
 			}
 			if !f.running[id.ID] {
-				resp = appendMsg(resp, 2, exceptionFor(v, "org.apache.hadoop.yarn.exceptions.YarnException", "Container "+id.String()+" is not handled by this NodeManager"))
+				resp = pb.AppendMsg(resp, 2, exceptionFor(v, "org.apache.hadoop.yarn.exceptions.YarnException", "Container "+id.String()+" is not handled by this NodeManager"))
 				return nil
 			}
 			if method == "stopContainers" {
 				delete(f.running, id.ID)
-				resp = appendMsg(resp, fStopRespSucceeded, v)
+				resp = pb.AppendMsg(resp, fStopRespSucceeded, v)
 				return nil
 			}
-			st := appendMsg(nil, 1, v)
-			st = appendVarint(st, 2, uint64(amrm.ContainerRunning))
-			st = appendString(st, 3, "")
-			resp = appendMsg(resp, fStatusRespStatus, st)
+			st := pb.AppendMsg(nil, 1, v)
+			st = pb.AppendVarint(st, 2, uint64(amrm.ContainerRunning))
+			st = pb.AppendString(st, 3, "")
+			resp = pb.AppendMsg(resp, fStatusRespStatus, st)
 			return nil
 		})
 		return resp, err
@@ -219,7 +204,7 @@ func TestContainersOnFakeNM(t *testing.T) {
 
 func FuzzDecodeNMResponses(f *testing.F) {
 	id := amrm.AppendContainerID(nil, amrm.ContainerID{Attempt: attempt, ID: 2})
-	f.Add(appendMsg(appendMsg(nil, 2, id), 3, exceptionFor(id, "c", "m")))
+	f.Add(pb.AppendMsg(pb.AppendMsg(nil, 2, id), 3, exceptionFor(id, "c", "m")))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = decodeResult(b, fStartRespSucceeded, fStartRespFailed)
 		_, _ = decodeResult(b, fStopRespSucceeded, fStopRespFailed)

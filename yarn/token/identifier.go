@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/mlctl/mlctl/yarn/pb"
 )
 
 // Field numbers from apache/hadoop's yarn_protos.proto
@@ -56,7 +58,7 @@ type NMIdentifier struct {
 func DecodeAMRMIdentifier(b []byte) (*AMRMIdentifier, error) {
 	id := &AMRMIdentifier{KeyID: -1}
 	seen := false
-	err := walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+	err := pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		switch {
 		case num == fAMRMAttempt && typ == protowire.BytesType:
 			seen = true
@@ -78,12 +80,12 @@ func DecodeAMRMIdentifier(b []byte) (*AMRMIdentifier, error) {
 // DecodeNMIdentifier decodes the identifier of an NMToken.
 func DecodeNMIdentifier(b []byte) (*NMIdentifier, error) {
 	id := &NMIdentifier{KeyID: -1}
-	err := walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+	err := pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		switch {
 		case num == fNMAttempt && typ == protowire.BytesType:
 			return decodeAttempt(v, &id.Attempt)
 		case num == fNMNode && typ == protowire.BytesType:
-			return walk(v, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+			return pb.Walk(v, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 				switch {
 				case num == fNodeHost && typ == protowire.BytesType:
 					id.NodeHost = string(v)
@@ -106,10 +108,10 @@ func DecodeNMIdentifier(b []byte) (*NMIdentifier, error) {
 }
 
 func decodeAttempt(b []byte, a *Attempt) error {
-	return walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
+	return pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error {
 		switch {
 		case num == fAttemptApp && typ == protowire.BytesType:
-			return walk(v, func(num protowire.Number, typ protowire.Type, _ []byte, x uint64) error {
+			return pb.Walk(v, func(num protowire.Number, typ protowire.Type, _ []byte, x uint64) error {
 				if typ != protowire.VarintType {
 					return nil
 				}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/mlctl/mlctl/yarn/pb"
 )
 
 // Field numbers, from apache/hadoop's Security.proto (TokenProto) and the
@@ -39,7 +41,7 @@ func (t *Token) AppendProto(b []byte) []byte {
 // UnmarshalProto decodes a hadoop.common.TokenProto message body.
 func UnmarshalProto(b []byte) (*Token, error) {
 	t := &Token{Identifier: []byte{}, Password: []byte{}}
-	err := walk(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
+	err := pb.Walk(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
 		if typ != protowire.BytesType {
 			return nil
 		}
@@ -67,14 +69,14 @@ func parseProtoCredentials(b []byte) (*Credentials, error) {
 		return nil, fmt.Errorf("token: CredentialsProto length: %w", protowire.ParseError(n))
 	}
 	c := NewCredentials()
-	err := walk(msg, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
+	err := pb.Walk(msg, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
 		if typ != protowire.BytesType || (num != fCredTokens && num != fCredSecrets) {
 			return nil
 		}
 		var alias string
 		var tok *Token
 		var secret []byte
-		err := walk(v, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
+		err := pb.Walk(v, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
 			if typ != protowire.BytesType {
 				return nil
 			}
@@ -106,46 +108,6 @@ func parseProtoCredentials(b []byte) (*Credentials, error) {
 		return nil, fmt.Errorf("token: CredentialsProto: %w", err)
 	}
 	return c, nil
-}
-
-// walk calls f for every field of a protobuf message. For varint and
-// fixed fields v is nil and x holds the value; for bytes fields v holds
-// the payload.
-func walk(b []byte, f func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error) error {
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return protowire.ParseError(n)
-		}
-		b = b[n:]
-		var v []byte
-		var x uint64
-		switch typ {
-		case protowire.VarintType:
-			x, n = protowire.ConsumeVarint(b)
-		case protowire.Fixed32Type:
-			var x32 uint32
-			x32, n = protowire.ConsumeFixed32(b)
-			x = uint64(x32)
-		case protowire.Fixed64Type:
-			x, n = protowire.ConsumeFixed64(b)
-		case protowire.BytesType:
-			v, n = protowire.ConsumeBytes(b)
-		default:
-			n = protowire.ConsumeFieldValue(num, typ, b)
-		}
-		if n < 0 {
-			return protowire.ParseError(n)
-		}
-		b = b[n:]
-		if typ == protowire.StartGroupType {
-			continue
-		}
-		if err := f(num, typ, v, x); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 var errNoAttempt = errors.New("token: identifier has no application attempt")
