@@ -67,15 +67,11 @@ func EncodeNumeric(vals []float64) Chunk {
 
 func encode(vals []float64, allowSparse bool) Chunk {
 	st := gather(vals)
-	n := st.n
-	if st.na == n {
-		return &constChunk{n: n, bits: math.Float64bits(NA)}
-	}
-	if st.na == 0 && st.constant() {
-		return &constChunk{n: n, bits: math.Float64bits(st.min)}
+	if c := st.constChunk(); c != nil {
+		return c
 	}
 	p := choose(vals, &st)
-	if allowSparse && n >= 16 {
+	if allowSparse && st.n >= 16 {
 		if sp := trySparse(vals, &st, p.bytes); sp != nil {
 			return sp
 		}
@@ -83,27 +79,48 @@ func encode(vals []float64, allowSparse bool) Chunk {
 	return build(vals, &st, p)
 }
 
+// constChunk is the Const chunk when the stats call for one (every row NA,
+// or no NA and one value), else nil.
+func (st *numStats) constChunk() *constChunk {
+	if st.na == st.n {
+		return &constChunk{n: st.n, bits: math.Float64bits(NA)}
+	}
+	if st.na == 0 && st.constant() {
+		return &constChunk{n: st.n, bits: math.Float64bits(st.min)}
+	}
+	return nil
+}
+
 // choose picks the cheapest dense encoding. Ties go to the integer form:
 // it keeps "this column is whole numbers" visible to readers of the chunk.
 func choose(vals []float64, st *numStats) plan {
-	n := st.n
-	if st.zeros+st.ones+st.na == n {
-		b := bitWords(n) * 8
-		if st.na > 0 {
-			b *= 2
-		}
-		return plan{enc: Bit, bytes: b}
-	}
-	if p, ok := intPlan(st); ok && p.enc != Int64 {
+	if p, ok := intChoice(st); ok {
 		return p
 	}
 	if float32Exact(vals) {
-		return plan{enc: Float32, bytes: 4 * n}
+		return plan{enc: Float32, bytes: 4 * st.n}
 	}
 	if p, ok := intPlan(st); ok {
 		return p
 	}
-	return plan{enc: Float64, bytes: 8 * n}
+	return plan{enc: Float64, bytes: 8 * st.n}
+}
+
+// intChoice is the part of choose decided by the stats alone: Bit, or an
+// integer plan narrower than Int64 (which no float form can beat). Only
+// when it fails does choose need the values, for the Float32 test.
+func intChoice(st *numStats) (plan, bool) {
+	if st.zeros+st.ones+st.na == st.n {
+		b := bitWords(st.n) * 8
+		if st.na > 0 {
+			b *= 2
+		}
+		return plan{enc: Bit, bytes: b}, true
+	}
+	if p, ok := intPlan(st); ok && p.enc != Int64 {
+		return p, true
+	}
+	return plan{}, false
 }
 
 var intWidths = [...]struct {

@@ -126,11 +126,23 @@ func (l *Leader) Cloud() api.CloudStatus {
 		Cluster: l.cluster, Healthy: l.problem == "", Leader: l.self.Self().Index, Size: len(l.members),
 		Formed: true, Problem: l.problem, Started: l.started, LastWork: l.lastWork,
 	}
+	// Frame bytes and chunks per node come from the leader's own map, exact
+	// at once; the heap comes from the last heartbeat.
+	bytes := make([]int64, len(l.members))
+	chunks := make([]int, len(l.members))
+	for _, f := range l.frames {
+		for _, c := range f.Chunks {
+			if c.Home >= 0 && c.Home < len(bytes) {
+				bytes[c.Home] += c.Bytes
+				chunks[c.Home]++
+			}
+		}
+	}
 	for i, m := range l.members {
 		h := l.health[i]
 		st.Nodes = append(st.Nodes, api.NodeStatus{
 			Index: i, Addr: m.Addr, PID: m.PID, Healthy: !h.lost, LastHeartbeat: h.last.UTC(),
-			MemBytes: h.hb.MemBytes, HeapBytes: h.hb.HeapBytes, MemLimit: h.hb.MemLimit, Chunks: h.hb.Chunks,
+			MemBytes: bytes[i], HeapBytes: h.hb.HeapBytes, MemLimit: h.hb.MemLimit, Chunks: chunks[i],
 		})
 	}
 	return st
