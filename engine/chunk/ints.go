@@ -45,18 +45,24 @@ func encodingOf[T integer]() Encoding {
 	return Int64
 }
 
-// encodeInts is the second pass for the integer encodings. With a scale it
-// re-checks exactness on the rows seen before the scale last grew: the stats
-// pass verified those at a smaller scale only.
-func encodeInts[T integer](vals []float64, st *numStats, p plan) (*intChunk[T], bool) {
-	c := &intChunk[T]{
-		data:  make([]T, len(vals)),
+// newIntChunk allocates the n-row chunk of plan p for the encode passes
+// (encodeInts, encodeIntCodes) to fill.
+func newIntChunk[T integer](n int, st *numStats, p plan) *intChunk[T] {
+	return &intChunk[T]{
+		data:  make([]T, n),
 		bias:  p.bias,
 		scale: uint8(p.scale),
 		hasNA: st.na > 0,
 		na:    sentinel[T](),
 		enc:   encodingOf[T](),
 	}
+}
+
+// encodeInts is the second pass for the integer encodings. With a scale it
+// re-checks exactness on the rows seen before the scale last grew: the stats
+// pass verified those at a smaller scale only.
+func encodeInts[T integer](vals []float64, st *numStats, p plan) (*intChunk[T], bool) {
+	c := newIntChunk[T](len(vals), st, p)
 	na, bias, data := c.na, p.bias, c.data
 	if p.scale == 0 {
 		for i, v := range vals {

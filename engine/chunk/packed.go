@@ -44,15 +44,8 @@ func packedWidth(r uint64, hasNA bool) uint {
 // Codes go through a register accumulator that is flushed once per 64
 // bits; the flush pattern repeats every 64 rows and predicts well.
 func encodePacked(vals []float64, st *numStats, p plan) (*packedChunk, bool) {
+	c := newPackedChunk(len(vals), st, p)
 	w := uint(p.width)
-	c := &packedChunk{
-		n:     len(vals),
-		words: make([]uint64, packedWords(len(vals), w)),
-		bias:  p.bias,
-		width: p.width,
-		scale: uint8(p.scale),
-		hasNA: st.na > 0,
-	}
 	mask := uint64(1)<<w - 1
 	na, bias, words := mask, p.bias, c.words // NaN occurs only when hasNA
 	var acc uint64
@@ -63,14 +56,7 @@ func encodePacked(vals []float64, st *numStats, p plan) (*packedChunk, bool) {
 			if v != v {
 				x = na
 			}
-			acc |= x << (nb & 63)
-			nb += w
-			if nb >= 64 {
-				words[k] = acc
-				k++
-				nb -= 64
-				acc = x >> ((w - nb) & 63) // the code's bits that did not fit; 0 when nb == 0
-			}
+			acc, nb, k = put(words, acc, nb, k, x, w)
 		}
 	} else {
 		for _, v := range vals[:min(st.lastChange, len(vals))] {
@@ -84,20 +70,43 @@ func encodePacked(vals []float64, st *numStats, p plan) (*packedChunk, bool) {
 			if v != v {
 				x = na
 			}
-			acc |= x << (nb & 63)
-			nb += w
-			if nb >= 64 {
-				words[k] = acc
-				k++
-				nb -= 64
-				acc = x >> ((w - nb) & 63)
-			}
+			acc, nb, k = put(words, acc, nb, k, x, w)
 		}
 	}
 	if nb > 0 {
 		words[k] = acc
 	}
 	return c, true
+}
+
+// newPackedChunk allocates the n-row chunk of Bits plan p, all codes zero,
+// for the encode passes (encodePacked, encodePackedCodes) to fill.
+func newPackedChunk(n int, st *numStats, p plan) *packedChunk {
+	return &packedChunk{
+		n:     n,
+		words: make([]uint64, packedWords(n, uint(p.width))),
+		bias:  p.bias,
+		width: p.width,
+		scale: uint8(p.scale),
+		hasNA: st.na > 0,
+	}
+}
+
+// put appends the w-bit code x to the stream: acc holds nb pending bits,
+// words[k] is the next word to write. It returns the new acc, nb and k.
+// It is small enough to inline, and the state travels in arguments and
+// results (no pointer), so the packing loops keep it in registers. After
+// the last code, a caller with nb > 0 stores acc to words[k].
+func put(words []uint64, acc uint64, nb uint, k int, x uint64, w uint) (uint64, uint, int) {
+	acc |= x << (nb & 63)
+	nb += w
+	if nb >= 64 {
+		words[k] = acc
+		k++
+		nb -= 64
+		acc = x >> ((w - nb) & 63) // the code's bits that did not fit; 0 when nb == 0
+	}
+	return acc, nb, k
 }
 
 func (c *packedChunk) Len() int           { return c.n }

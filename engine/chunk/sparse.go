@@ -25,21 +25,8 @@ const sparseShare = 9
 // is smaller than the dense plan's payload; otherwise it returns nil. Zero
 // fill wins ties with NA fill: zero-heavy columns are the common case.
 func trySparse(vals []float64, st *numStats, denseBytes int) *sparseChunk {
-	n := st.n
-	var fillNA bool
-	switch {
-	case st.zeros*10 >= n*sparseShare:
-	case st.na*10 >= n*sparseShare:
-		fillNA = true
-	default:
-		return nil
-	}
-	m := n - st.zeros
-	if fillNA {
-		m = n - st.na
-	}
-	// Index bytes alone already lose: skip building the nested chunk.
-	if 4*m >= denseBytes {
+	fillNA, m, ok := sparseFill(st, denseBytes)
+	if !ok {
 		return nil
 	}
 	idx := make([]uint32, 0, m)
@@ -54,7 +41,30 @@ func trySparse(vals []float64, st *numStats, denseBytes int) *sparseChunk {
 			rest = append(rest, v)
 		}
 	}
-	c := &sparseChunk{n: n, fillNA: fillNA, idx: idx, vals: encode(rest, false)}
+	return keepSparse(&sparseChunk{n: st.n, fillNA: fillNA, idx: idx, vals: encode(rest, false)}, denseBytes)
+}
+
+// sparseFill decides from the stats whether a sparse form is worth
+// building, and if so its fill and how many rows it stores (m).
+func sparseFill(st *numStats, denseBytes int) (fillNA bool, m int, ok bool) {
+	n := st.n
+	switch {
+	case st.zeros*10 >= n*sparseShare:
+		m = n - st.zeros
+	case st.na*10 >= n*sparseShare:
+		fillNA, m = true, n-st.na
+	default:
+		return false, 0, false
+	}
+	// Index bytes alone already lose: skip building the nested chunk.
+	if 4*m >= denseBytes {
+		return false, 0, false
+	}
+	return fillNA, m, true
+}
+
+// keepSparse returns c if it is smaller than the dense plan, else nil.
+func keepSparse(c *sparseChunk, denseBytes int) *sparseChunk {
 	if c.MemBytes() >= hdrBytes+denseBytes {
 		return nil
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"runtime"
 	"strings"
@@ -279,7 +278,6 @@ func chunkBytes(cs []chunk.Chunk) int64 {
 // encodeResult turns a parsed piece into one chunk per column.
 func encodeResult(r *parse.Result, cols []frame.Column, remap [][]int32) ([]chunk.Chunk, error) {
 	out := make([]chunk.Chunk, len(cols))
-	var buf []float64
 	for c, col := range cols {
 		pc := &r.Cols[c]
 		switch col.Type {
@@ -289,19 +287,9 @@ func encodeResult(r *parse.Result, cols []frame.Column, remap [][]int32) ([]chun
 			if c >= len(remap) || remap[c] == nil {
 				return nil, fmt.Errorf("column %q: no domain mapping", col.Name)
 			}
-			m := remap[c]
-			if cap(buf) < len(pc.Codes) {
-				buf = make([]float64, len(pc.Codes))
-			}
-			buf = buf[:len(pc.Codes)]
-			for i, code := range pc.Codes {
-				if code < 0 {
-					buf[i] = math.NaN()
-				} else {
-					buf[i] = float64(m[code])
-				}
-			}
-			out[c] = chunk.EncodeNumeric(buf)
+			// Local codes go to global ones (NA stays NA) as the chunk is
+			// encoded: no float buffer, no float stats pass.
+			out[c] = chunk.EncodeCodes(pc.Codes, remap[c])
 		case frame.String:
 			out[c] = chunk.EncodeStrings(pc.Strings, pc.StrNA)
 		default:

@@ -1,13 +1,17 @@
 package node
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/mlctl/mlctl/engine/chunk"
+	"github.com/mlctl/mlctl/engine/frame"
 	"github.com/mlctl/mlctl/engine/parse"
 	"github.com/mlctl/mlctl/engine/source"
 )
@@ -63,5 +67,47 @@ func TestRemoteRangeMatchesLocal(t *testing.T) {
 		if !reflect.DeepEqual(got[0], want) {
 			t.Fatalf("range %d: remote %+v\nlocal %+v", start, got[0].Rows, want.Rows)
 		}
+	}
+}
+
+// A categorical column goes through EncodeCodes; the chunk must be the one
+// EncodeNumeric makes of the remapped codes as floats (NaN for NA), which
+// is what encodeResult used to build.
+func TestEncodeResultCategorical(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{0, 1, 100, 5000} {
+		for _, card := range []int{1, 2, 300} {
+			codes := make([]int32, n)
+			for i := range codes {
+				codes[i] = rng.Int32N(int32(card))
+				if rng.IntN(50) == 0 {
+					codes[i] = -1
+				}
+			}
+			remap := make([]int32, card)
+			for i := range remap {
+				remap[i] = int32(card - 1 - i + rng.IntN(3))
+			}
+			r := &parse.Result{Cols: []parse.Column{{Codes: codes}}}
+			cols := []frame.Column{{Name: "c", Type: frame.Categorical}}
+			got, err := encodeResult(r, cols, [][]int32{remap})
+			if err != nil {
+				t.Fatal(err)
+			}
+			vals := make([]float64, n)
+			for i, c := range codes {
+				vals[i] = math.NaN()
+				if c >= 0 {
+					vals[i] = float64(remap[c])
+				}
+			}
+			want := chunk.EncodeNumeric(vals)
+			if got[0].Encoding() != want.Encoding() || !bytes.Equal(chunk.Marshal(got[0]), chunk.Marshal(want)) {
+				t.Fatalf("n=%d card=%d: got %v chunk, want %v with the same bytes", n, card, got[0].Encoding(), want.Encoding())
+			}
+		}
+	}
+	if _, err := encodeResult(&parse.Result{Cols: []parse.Column{{}}}, []frame.Column{{Name: "c", Type: frame.Categorical}}, nil); err == nil {
+		t.Fatal("no error for a categorical column without a remap")
 	}
 }
