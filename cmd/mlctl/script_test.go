@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,16 +41,48 @@ func TestScripts(t *testing.T) {
 			bin := strings.SplitN(env.Getenv("PATH"), string(os.PathListSeparator), 2)[0]
 			env.Setenv("MLCTL_ENGINE_BINARY", filepath.Join(bin, "mlctl"))
 			env.Setenv("EXAMPLES", filepath.Join(repoRoot(), "examples", "data"))
+			// Scripts that need the secure test cluster find it here
+			// (make test starts one; see internal/testcluster).
+			if dir := os.Getenv("MLCTL_TESTCLUSTER"); dir != "" {
+				var tc struct {
+					ConfDir       string `json:"conf_dir"`
+					Krb5Conf      string `json:"krb5_conf"`
+					UserKeytab    string `json:"user_keytab"`
+					UserPrincipal string `json:"user_principal"`
+					User          string `json:"user"`
+					CAPEM         string `json:"ca_pem"`
+				}
+				raw, err := os.ReadFile(filepath.Join(dir, "cluster.json"))
+				if err != nil {
+					return err
+				}
+				if err := json.Unmarshal(raw, &tc); err != nil {
+					return err
+				}
+				env.Setenv("TESTCLUSTER", dir)
+				env.Setenv("HADOOP_CONF_DIR", tc.ConfDir)
+				env.Setenv("KRB5_CONFIG", tc.Krb5Conf)
+				env.Setenv("TC_KEYTAB", tc.UserKeytab)
+				env.Setenv("TC_PRINCIPAL", tc.UserPrincipal)
+				env.Setenv("TC_USER", tc.User)
+				env.Setenv("MLCTL_HDFS_CA", tc.CAPEM)
+			}
 			// A script that fails half-way must not leave node processes.
 			home := env.WorkDir + "/home"
 			env.Defer(func() {
-				l := launcher.NewLocal(home, "")
-				recs, _ := l.List(context.Background())
-				for _, r := range recs {
-					l.Delete(context.Background(), r.Name)
+				r := &launcher.Router{Local: launcher.NewLocal(home, ""), YARN: launcher.NewYARN(home, "")}
+				recs, _ := r.List(context.Background())
+				for _, rec := range recs {
+					r.Delete(context.Background(), rec.Name)
 				}
 			})
 			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "testcluster" {
+				return os.Getenv("MLCTL_TESTCLUSTER") != "", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode": exitcode,
