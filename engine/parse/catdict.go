@@ -47,7 +47,9 @@ func shortKey(b []byte) (uint64, bool) {
 
 func (d *catDict) slot(k uint64) int {
 	mask := len(d.slots) - 1
-	i := int((k*0x9E3779B97F4A7C15)>>d.shift) & mask
+	// shift&63 tells the compiler the shift is below 64, sparing the
+	// out-of-range handling on this hot path; shift is 64-log2(len) anyway.
+	i := int((k*0x9E3779B97F4A7C15)>>(d.shift&63)) & mask
 	for {
 		s := &d.slots[i]
 		if s.key == k || s.key == 0 {
@@ -55,6 +57,13 @@ func (d *catDict) slot(k uint64) int {
 		}
 		i = (i + 1) & mask
 	}
+}
+
+// getShort looks up a key already packed as shortKey packs it (the row loop
+// builds it from the word it scanned the field with).
+func (d *catDict) getShort(k uint64) (int32, bool) {
+	s := &d.slots[d.slot(k)]
+	return s.code, s.key != 0
 }
 
 func (d *catDict) get(b []byte) (int32, bool) {

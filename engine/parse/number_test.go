@@ -98,3 +98,47 @@ func FuzzParseNumber(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkNumber(t, s) })
 }
+
+// TestSwarDigits compares swarDigits with parseNumber on every length and a
+// spread of values and non-digit bytes, including bytes above the field.
+func TestSwarDigits(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	check := func(field []byte, above byte) {
+		n := uint(len(field))
+		var w [8]byte
+		copy(w[:], field)
+		for i := n; i < 8; i++ {
+			w[i] = above
+		}
+		x := uint64(0)
+		for i := 7; i >= 0; i-- {
+			x = x<<8 | uint64(w[i])
+		}
+		got, ok := swarDigits(x, uint64(1)<<(8*n)-1, n)
+		want, wantOK := parseNumber(field)
+		allDigits := true
+		for _, c := range field {
+			allDigits = allDigits && c >= '0' && c <= '9'
+		}
+		if ok != allDigits || (ok && (!wantOK || float64(got) != want)) {
+			t.Fatalf("swarDigits(%q) = %d, %v; parseNumber %v, %v", field, got, ok, want, wantOK)
+		}
+	}
+	for v := range 100000 {
+		s := []byte(strconv.Itoa(v))
+		check(s, ',')
+		check(s, byte(r.Uint32()))
+	}
+	for range 200000 {
+		n := 1 + r.IntN(7)
+		b := make([]byte, n)
+		for i := range b {
+			if r.IntN(8) == 0 {
+				b[i] = byte(r.Uint32())
+			} else {
+				b[i] = byte('0' + r.IntN(10))
+			}
+		}
+		check(b, byte(r.Uint32()))
+	}
+}
