@@ -1,6 +1,7 @@
 package hdfs
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -282,7 +283,7 @@ func (c *WebHDFS) Delete(ctx context.Context, p string, recursive bool) error {
 // and a rename, so readers never see half a record.
 func (c *WebHDFS) WriteFileAtomic(ctx context.Context, p string, data []byte, perm os.FileMode) error {
 	tmp := fmt.Sprintf("%s/.%s.tmp-%d", path.Dir(p), path.Base(p), time.Now().UnixNano())
-	if err := c.Create(ctx, tmp, func() io.Reader { return strings.NewReader(string(data)) }, perm, true); err != nil {
+	if err := c.Create(ctx, tmp, func() io.Reader { return bytes.NewReader(data) }, perm, true); err != nil {
 		return err
 	}
 	c.Delete(ctx, p, false)

@@ -181,15 +181,7 @@ func (l *Local) Client(ctx context.Context, name string) (*api.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch rec.State {
-	case StateStopped, StateFailed:
-		return nil, errs.New(errs.Error, fmt.Errorf("cluster %q is %s", name, rec.State),
-			fmt.Sprintf("mlctl cluster delete %s, then launch it again", name))
-	}
-	if rec.Leader == "" {
-		return nil, errs.New(errs.Pending, fmt.Errorf("cluster %q has not formed its cloud yet", name), "wait, or see mlctl cluster status "+name)
-	}
-	return l.client(rec)
+	return leaderClient(rec)
 }
 
 func (l *Local) lastLogLine(rec *Record, idx int) string {

@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"regexp"
 
+	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/engine/cloud"
+	"github.com/mlctl/mlctl/internal/errs"
 )
 
 // Cluster states.
@@ -54,3 +56,22 @@ func readRecord(dir string) (*Record, error) {
 
 // isNotExist is true for a missing record or directory.
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
+
+// leaderClient is an API client for a record's leader, or why there is none:
+// an ended cluster (exit 1) or one whose cloud has not formed yet (exit 8).
+func leaderClient(rec *Record) (*api.Client, error) {
+	switch rec.State {
+	case StateStopped, StateFailed:
+		why := rec.State
+		if rec.Diagnostics != "" {
+			why += " (" + rec.Diagnostics + ")"
+		}
+		return nil, errs.New(errs.Error, fmt.Errorf("cluster %q is %s", rec.Name, why),
+			fmt.Sprintf("mlctl cluster delete %s, then launch it again", rec.Name))
+	}
+	if rec.Leader == "" {
+		return nil, errs.New(errs.Pending, fmt.Errorf("cluster %q has not formed its cloud yet", rec.Name),
+			"wait, or see mlctl cluster status "+rec.Name)
+	}
+	return api.NewClient(rec.Leader, rec.Token, []byte(rec.CACert))
+}

@@ -90,10 +90,6 @@ func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progr
 	if err != nil {
 		return nil, err
 	}
-	var webs []string
-	for _, b := range y.web.Bases {
-		webs = append(webs, b)
-	}
 	req := &yarn.SubmitRequest{
 		ID: app.ID, Name: "mlctl-" + spec.Name, Type: "MLCTL", Queue: spec.Queue, MaxAppAttempts: 1,
 		Tags:       []string{"mlctl", "mlctl-cluster-" + spec.Name},
@@ -103,7 +99,7 @@ func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progr
 			Environment: map[string]string{
 				am.EnvScheduler: sched, am.EnvBinaryURL: bin.URL, am.EnvBinarySize: fmt.Sprint(bin.Size),
 				am.EnvBinaryTime: fmt.Sprint(bin.Timestamp), am.EnvRecord: y.recordPath(spec.Name),
-				am.EnvQOP: y.conf.RPCProtection()[0], yarnenv.EnvWebHDFS: strings.Join(webs, ","),
+				am.EnvQOP: y.conf.RPCProtection()[0], yarnenv.EnvWebHDFS: strings.Join(y.web.Bases, ","),
 				yarnenv.EnvCluster: spec.Name, yarnenv.EnvUser: y.user,
 			},
 			Commands: []string{fmt.Sprintf("./mlctl engine am --nodes %d --memory-mb %d --vcores %d 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr",

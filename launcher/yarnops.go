@@ -61,14 +61,7 @@ func (y *YARN) Client(ctx context.Context, name string) (*api.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if rec.State == StateStopped || rec.State == StateFailed {
-		return nil, errs.New(errs.Error, fmt.Errorf("cluster %q is %s (%s)", name, rec.State, rec.Diagnostics),
-			fmt.Sprintf("mlctl cluster delete %s, then launch it again", name))
-	}
-	if rec.Leader == "" {
-		return nil, errs.New(errs.Pending, fmt.Errorf("cluster %q has not formed its cloud yet", name), "wait, or see mlctl cluster status "+name)
-	}
-	return api.NewClient(rec.Leader, rec.Token, []byte(rec.CACert))
+	return leaderClient(rec)
 }
 
 // Stop shuts the cloud down through its leader, so the AM unregisters with

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mlctl/mlctl/engine/cloud"
@@ -116,7 +117,7 @@ func (a *AM) start(ctx context.Context, c amrm.Container, idx int) error {
 		LocalResources: map[string]nm.LocalResource{"mlctl": bin},
 		Tokens:         nm.WorkerTokens(a.env.Creds),
 		Environment: map[string]string{
-			yarnenv.EnvWebHDFS: joinComma(a.env.WebHDFS), yarnenv.EnvCluster: a.env.Cluster, yarnenv.EnvUser: a.env.User,
+			yarnenv.EnvWebHDFS: strings.Join(a.env.WebHDFS, ","), yarnenv.EnvCluster: a.env.Cluster, yarnenv.EnvUser: a.env.User,
 			"GOMEMLIMIT": fmt.Sprint(a.cfg.MemoryMB * 1 << 20 * 9 / 10), // leave room below YARN's limit
 		},
 		Commands: []string{cmd},
@@ -201,15 +202,4 @@ func (a *AM) writeRecord(ctx context.Context, l cloud.Member) {
 		return
 	}
 	a.log.Printf("cluster record written to %s", a.cfg.RecordPath)
-}
-
-func joinComma(xs []string) string {
-	out := ""
-	for i, x := range xs {
-		if i > 0 {
-			out += ","
-		}
-		out += x
-	}
-	return out
 }
