@@ -145,6 +145,8 @@ func (c *Client) WaitJob(ctx context.Context, id string, progress func(*Job)) (*
 			return j, nil
 		case "failed":
 			return j, errs.New(errs.Error, fmt.Errorf("%s failed: %s", j.Kind, j.Error), "")
+		case "cancelled":
+			return j, errs.New(errs.Error, fmt.Errorf("%s job %s was cancelled", j.Kind, j.ID), "")
 		}
 		select {
 		case <-ctx.Done():
@@ -218,4 +220,52 @@ func (c *Client) Logs(ctx context.Context, node int) ([]byte, error) {
 		return nil, fmt.Errorf("leader answered %s", resp.Status)
 	}
 	return io.ReadAll(resp.Body)
+}
+
+// Jobs lists the leader's jobs, newest first.
+func (c *Client) Jobs(ctx context.Context) ([]Job, error) {
+	var js []Job
+	return js, c.do(ctx, http.MethodGet, "/api/v1/jobs", nil, &js)
+}
+
+// CancelJob asks a running job to stop; it ends in state "cancelled".
+func (c *Client) CancelJob(ctx context.Context, id string) (*Job, error) {
+	var j Job
+	return &j, c.do(ctx, http.MethodPost, "/api/v1/jobs/"+url.PathEscape(id)+"/cancel", struct{}{}, &j)
+}
+
+// Train starts a training job.
+func (c *Client) Train(ctx context.Context, req TrainRequest) (*Job, error) {
+	var j Job
+	return &j, c.do(ctx, http.MethodPost, "/api/v1/train", req, &j)
+}
+
+// Predict starts a job scoring a frame into a new frame.
+func (c *Client) Predict(ctx context.Context, req PredictRequest) (*Job, error) {
+	var j Job
+	return &j, c.do(ctx, http.MethodPost, "/api/v1/predict", req, &j)
+}
+
+// Models lists the models.
+func (c *Client) Models(ctx context.Context) ([]ModelInfo, error) {
+	var ms []ModelInfo
+	return ms, c.do(ctx, http.MethodGet, "/api/v1/models", nil, &ms)
+}
+
+// Model describes one model.
+func (c *Client) Model(ctx context.Context, id string) (*Model, error) {
+	var m Model
+	return &m, c.do(ctx, http.MethodGet, "/api/v1/models/"+url.PathEscape(id), nil, &m)
+}
+
+// ModelBody returns the model's scoring form as JSON (the scoring package's
+// GLM or GBM value).
+func (c *Client) ModelBody(ctx context.Context, id string) ([]byte, error) {
+	var raw json.RawMessage
+	return raw, c.do(ctx, http.MethodGet, "/api/v1/models/"+url.PathEscape(id)+"/scoring", nil, &raw)
+}
+
+// DeleteModel deletes a model.
+func (c *Client) DeleteModel(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, "/api/v1/models/"+url.PathEscape(id), nil, nil)
 }

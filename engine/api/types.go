@@ -44,15 +44,16 @@ type ImportRequest struct {
 // Job is long-running work on the cloud.
 type Job struct {
 	ID       string    `json:"id"`
-	Kind     string    `json:"kind"`     // import, split, ...
-	State    string    `json:"state"`    // running | done | failed
+	Kind     string    `json:"kind"`     // import, train, predict
+	State    string    `json:"state"`    // running | done | failed | cancelled
 	Progress float64   `json:"progress"` // 0..1
 	Message  string    `json:"message"`
 	Error    string    `json:"error"`
 	Warnings []string  `json:"warnings"`
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
-	Result   string    `json:"result"` // e.g. the frame name made
+	Result   string    `json:"result"` // the frame or model made
+	Target   string    `json:"target"` // what the job works on (frame or model id)
 }
 
 // FrameInfo is one line of `frame list`.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/engine/frame"
+	"github.com/mlctl/mlctl/engine/jobs"
 	"github.com/mlctl/mlctl/engine/node"
 )
 
@@ -21,13 +22,23 @@ func (l *Leader) routes() {
 	n := l.self
 	n.Handle("GET /api/v1/cloud", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, l.Cloud()) })
 	n.Handle("GET /api/v1/jobs/{id}", func(w http.ResponseWriter, r *http.Request) {
-		j, ok := l.jobSnapshot(r.PathValue("id"))
+		j, ok := l.jobs.Get(r.PathValue("id"))
 		if !ok {
 			writeErr(w, fmt.Errorf("job %q: %w", r.PathValue("id"), fs.ErrNotExist))
 			return
 		}
 		writeJSON(w, j)
 	})
+	n.Handle("GET /api/v1/jobs", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, l.jobs.List()) })
+	n.Handle("POST /api/v1/jobs/{id}/cancel", func(w http.ResponseWriter, r *http.Request) {
+		j, err := l.jobs.Cancel(r.PathValue("id"), 30*time.Second)
+		if err != nil {
+			writeErr(w, &codedError{status: 404, code: "not_found", err: err, hint: "mlctl job list shows the jobs of this cluster"})
+			return
+		}
+		writeJSON(w, j)
+	})
+	l.modelRoutes()
 	n.Handle("POST /api/v1/frames/import", func(w http.ResponseWriter, r *http.Request) {
 		var req api.ImportRequest
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
@@ -39,16 +50,24 @@ func (l *Leader) routes() {
 			writeErr(w, err)
 			return
 		}
-		writeJSON(w, l.startJob("import", func(ctx context.Context, p progressFunc, warn func(string)) (string, error) {
+		writeJSON(w, l.startJob("import", req.Name, func(ctx context.Context, p *jobs.Progress) (string, error) {
 			defer l.release(req.Name)
-			return req.Name, l.importFrame(ctx, &req, p, warn)
+			return req.Name, l.importFrame(ctx, &req, p.Set, p.Warn)
 		}))
 	})
 	n.Handle("GET /api/v1/frames", func(w http.ResponseWriter, r *http.Request) {
 		l.mu.Lock()
 		out := make([]api.FrameInfo, 0, len(l.frames))
+		hidden := map[string]bool{}
+		for _, ts := range l.temps {
+			for _, t := range ts {
+				hidden[t] = true // a job's working frame
+			}
+		}
 		for _, f := range l.frames {
-			out = append(out, info(f))
+			if !hidden[f.Name] {
+				out = append(out, info(f))
+			}
 		}
 		l.mu.Unlock()
 		sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
@@ -125,6 +144,9 @@ func (l *Leader) Cloud() api.CloudStatus {
 	st := api.CloudStatus{
 		Cluster: l.cluster, Healthy: l.problem == "", Leader: l.self.Self().Index, Size: len(l.members),
 		Formed: true, Problem: l.problem, Started: l.started, LastWork: l.lastWork,
+	}
+	if l.jobs.Running() > 0 {
+		st.LastWork = time.Now().UTC() // a long training job is not idle time
 	}
 	// Frame bytes and chunks per node come from the leader's own map, exact
 	// at once; the heap comes from the last heartbeat.

@@ -2,68 +2,53 @@ package leader
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"time"
 
 	"github.com/mlctl/mlctl/engine/api"
+	"github.com/mlctl/mlctl/engine/jobs"
+	"github.com/mlctl/mlctl/engine/node"
 )
-
-type jobState struct {
-	job api.Job
-}
 
 // progressFunc reports a job's progress and message.
 type progressFunc func(frac float64, msg string)
 
-// startJob runs fn in the background as a job that a lost node cancels.
-func (l *Leader) startJob(kind string, fn func(ctx context.Context, progress progressFunc, warn func(string)) (string, error)) api.Job {
-	b := make([]byte, 8)
-	rand.Read(b)
-	js := &jobState{job: api.Job{ID: kind + "-" + hex.EncodeToString(b), Kind: kind, State: "running", Started: time.Now().UTC()}}
-	l.mu.Lock()
-	l.jobs[js.job.ID] = js
-	snapshot := js.job
-	l.mu.Unlock()
-	go func() {
-		ctx, done := l.operation(context.Background())
+// startJob runs fn in the background as a job that a lost node or the user
+// cancels.
+func (l *Leader) startJob(kind, target string, fn func(ctx context.Context, p *jobs.Progress) (string, error)) api.Job {
+	ctx, done := l.operation(context.Background())
+	return l.jobs.Start(ctx, kind, target, func(ctx context.Context, p *jobs.Progress) (string, error) {
 		defer done()
-		progress := func(frac float64, msg string) {
-			l.mu.Lock()
-			js.job.Progress = frac
-			js.job.Message = msg
-			l.mu.Unlock()
-		}
-		warn := func(w string) {
-			l.mu.Lock()
-			js.job.Warnings = append(js.job.Warnings, w)
-			l.mu.Unlock()
-		}
-		res, err := fn(ctx, progress, warn)
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		js.job.Finished = time.Now().UTC()
-		js.job.Result = res
+		defer l.touch()
+		res, err := fn(ctx, p)
 		if err != nil {
-			js.job.State = "failed"
-			js.job.Error = err.Error()
-			l.log.Printf("job %s failed: %v", js.job.ID, err)
-			return
+			l.log.Printf("job %s failed: %v", p.ID(), err)
 		}
-		js.job.State = "done"
-		js.job.Progress = 1
-	}()
-	return snapshot
+		return res, err
+	})
 }
 
-func (l *Leader) jobSnapshot(id string) (api.Job, bool) {
+// endJob drops what a job kept on the nodes: its state and working frames.
+func (l *Leader) endJob(id string) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	js, ok := l.jobs[id]
-	if !ok {
-		return api.Job{}, false
+	temps := l.temps[id]
+	delete(l.temps, id)
+	for _, f := range temps {
+		delete(l.frames, f)
 	}
-	j := js.job
-	j.Warnings = append([]string(nil), j.Warnings...)
-	return j, true
+	l.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req := &node.DropStateRequest{Job: id, Frames: temps}
+	var live []int
+	for i := range l.members {
+		if l.lostErr(i) == nil {
+			live = append(live, i)
+		}
+	}
+	l.forAll(ctx, live, func(ctx context.Context, idx int) error {
+		if err := l.call(ctx, idx, node.PathDropState, req, nil, func() error { l.self.DropState(req); return nil }); err != nil {
+			l.log.Printf("dropping job %s state on node %d: %v", id, idx, err)
+		}
+		return nil
+	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mlctl/mlctl/engine/cloud"
 	"github.com/mlctl/mlctl/engine/frame"
+	"github.com/mlctl/mlctl/engine/jobs"
 	"github.com/mlctl/mlctl/engine/mr"
 	"github.com/mlctl/mlctl/engine/node"
 )
@@ -30,7 +31,9 @@ type Leader struct {
 
 	mu       sync.Mutex
 	frames   map[string]*frame.Frame
-	jobs     map[string]*jobState
+	jobs     *jobs.Registry
+	models   map[string]*storedModel
+	temps    map[string][]string // job -> its working frames
 	health   []nodeHealth
 	problem  string
 	lastWork time.Time
@@ -54,13 +57,15 @@ func New(cluster string, self *node.Node, members []cloud.Member, opts Options, 
 	now := time.Now().UTC()
 	l := &Leader{
 		cluster: cluster, self: self, members: members, opts: opts, log: logger, started: now,
-		frames: map[string]*frame.Frame{}, jobs: map[string]*jobState{}, lastWork: now,
+		frames: map[string]*frame.Frame{}, jobs: jobs.New(), lastWork: now,
+		models: map[string]*storedModel{}, temps: map[string][]string{},
 		health: make([]nodeHealth, len(members)), active: map[int]context.CancelCauseFunc{},
 		busy: map[string]bool{},
 	}
 	for i := range l.health {
 		l.health[i].last = now
 	}
+	l.jobs.OnEnd = l.endJob
 	self.OnHeartbeat = l.heartbeat
 	l.routes()
 	return l
@@ -68,8 +73,7 @@ func New(cluster string, self *node.Node, members []cloud.Member, opts Options, 
 
 // MapOn implements mr.Executor: the leader's own chunks are mapped in
 // process, others' over HTTPS.
-func (l *Leader) MapOn(ctx context.Context, idx int, task, fr string, args []byte) ([]mr.Partial, error) {
-	req := &node.MRRequest{Task: task, Frame: fr, Args: args}
+func (l *Leader) MapOn(ctx context.Context, idx int, req *mr.Request) (*mr.Response, error) {
 	var resp *node.MRResponse
 	err := l.call(ctx, idx, node.PathMR, req, &resp, func() (err error) {
 		resp, err = l.self.MR(ctx, req)
@@ -78,7 +82,7 @@ func (l *Leader) MapOn(ctx context.Context, idx int, task, fr string, args []byt
 	if err != nil {
 		return nil, err
 	}
-	return resp.Partials, nil
+	return resp, nil
 }
 
 // call runs local() when idx is the leader itself, else POSTs to the member.

@@ -6,8 +6,8 @@ import (
 	"math"
 
 	"github.com/mlctl/mlctl/engine/api"
-	"github.com/mlctl/mlctl/engine/frame"
-	"github.com/mlctl/mlctl/engine/node"
+	"github.com/mlctl/mlctl/engine/split"
+	"github.com/mlctl/mlctl/engine/stats"
 )
 
 // Split splits a frame by row into new frames (see node.Split).
@@ -64,33 +64,7 @@ func (l *Leader) Split(ctx context.Context, req *api.SplitRequest) ([]api.FrameI
 	}
 	ctx, done := l.operation(ctx)
 	defer done()
-	dest := make([]frame.Frame, len(names))
-	outs := make([]*frame.Frame, len(names))
-	for k, n := range names {
-		dest[k] = node.FilterFrame(src, n)
-		f := dest[k]
-		f.Chunks = make([]frame.ChunkRef, len(src.Chunks))
-		outs[k] = &f
-	}
-	err := l.forAll(ctx, src.Homes(), func(ctx context.Context, idx int) error {
-		nreq := &node.SplitRequest{Frame: src.Name, Dest: dest, Ratios: ratios, Seed: req.Seed}
-		var resp *node.SplitResponse
-		err := l.call(ctx, idx, node.PathSplit, nreq, &resp, func() (err error) {
-			resp, err = l.self.Split(ctx, nreq)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		for k, cis := range resp.Chunks {
-			for _, ci := range cis {
-				outs[k].Chunks[ci.Index] = frame.ChunkRef{Index: ci.Index, Home: idx, Rows: ci.Rows, Bytes: ci.Bytes}
-			}
-		}
-		return nil
-	})
+	outs, err := split.Frames(ctx, l, src, names, ratios, req.Seed)
 	if err != nil {
 		for _, n := range names {
 			l.dropFrame(context.Background(), n)
@@ -115,4 +89,22 @@ func (l *Leader) DeleteFrame(ctx context.Context, name string) error {
 	ctx, done := l.operation(ctx)
 	defer done()
 	return l.dropFrame(ctx, name)
+}
+
+// Summary computes a frame's column summary on the cloud.
+func (l *Leader) Summary(ctx context.Context, name string) (*api.Summary, error) {
+	f, ok := l.frame(name)
+	if !ok {
+		return nil, frameNotFound(name)
+	}
+	if err := l.healthy(); err != nil {
+		return nil, err
+	}
+	ctx, done := l.operation(ctx)
+	defer done()
+	cs, err := stats.Columns(ctx, l, f)
+	if err != nil {
+		return nil, err
+	}
+	return stats.SummaryOf(f, cs), nil
 }

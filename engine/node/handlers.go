@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"net/http"
 
+	"github.com/mlctl/mlctl/engine/chunk"
 	"github.com/mlctl/mlctl/engine/cloud"
+	"github.com/mlctl/mlctl/engine/frame"
 	"github.com/mlctl/mlctl/engine/mr"
 )
 
@@ -32,7 +34,10 @@ func (n *Node) routes() {
 		return &struct{}{}, nil
 	})
 	gobHandler(n, PathMR, n.MR)
-	gobHandler(n, PathSplit, n.Split)
+	gobHandler(n, PathDropState, func(ctx context.Context, req *DropStateRequest) (*struct{}, error) {
+		n.DropState(req)
+		return &struct{}{}, nil
+	})
 	gobHandler(n, PathDelete, func(ctx context.Context, req *DeleteRequest) (*struct{}, error) {
 		n.store.remove(req.Name)
 		return &struct{}{}, nil
@@ -78,11 +83,51 @@ func (n *Node) MR(ctx context.Context, req *MRRequest) (*MRResponse, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps, err := run(ctx, req.Args, local)
+	for _, e := range req.Extra {
+		el, err := n.store.local(e)
+		if err != nil {
+			return nil, err
+		}
+		if len(el.Indices) != len(local.Indices) {
+			return nil, fmt.Errorf("frame %s has %d chunks on this node, %s has %d: not the same layout", e, len(el.Indices), req.Frame, len(local.Indices))
+		}
+		local.Extra = append(local.Extra, el.Chunks)
+	}
+	if req.Job != "" {
+		local.State = n.states.Job(req.Job)
+	}
+	ps, err := run(ctx, req, local)
 	if err != nil {
 		return nil, err
 	}
-	return &MRResponse{Partials: ps}, nil
+	resp := &MRResponse{Partials: ps}
+	if req.Output != nil {
+		em := local.Emitted()
+		chunks := make(map[int][]chunk.Chunk, len(em))
+		for _, idx := range local.Indices {
+			cols, ok := em[idx]
+			if !ok {
+				return nil, fmt.Errorf("task %s emitted no chunk %d of %s", req.Task, idx, req.Output.Name)
+			}
+			chunks[idx] = cols
+			rows := 0
+			if len(cols) > 0 {
+				rows = cols[0].Len()
+			}
+			resp.Emitted = append(resp.Emitted, frame.ChunkRef{Index: idx, Rows: int64(rows), Bytes: chunkBytes(cols)})
+		}
+		meta := *req.Output
+		n.store.put(&meta, chunks)
+	}
+	return resp, nil
+}
+
+// DropState forgets a job's node state and working frames.
+func (n *Node) DropState(req *DropStateRequest) {
+	n.states.Drop(req.Job)
+	for _, f := range req.Frames {
+		n.store.remove(f)
+	}
 }
 
 // DeleteFrame drops a frame's local chunks; false if there were none.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mlctl/mlctl/engine/cloud"
+	"github.com/mlctl/mlctl/engine/mr"
 	"github.com/mlctl/mlctl/engine/source"
 )
 
@@ -38,6 +39,7 @@ type Config struct {
 type Node struct {
 	cfg     Config
 	store   *Store
+	states  *mr.States
 	mux     *http.ServeMux
 	peer    *cloud.Peer
 	self    cloud.Member
@@ -86,7 +88,7 @@ func New(cfg Config) (*Node, error) {
 		return nil, err
 	}
 	n := &Node{
-		cfg: cfg, store: newStore(), mux: http.NewServeMux(), peer: peer, log: cfg.Log,
+		cfg: cfg, store: newStore(), states: mr.NewStates(), mux: http.NewServeMux(), peer: peer, log: cfg.Log,
 		ln: ln, quit: make(chan struct{}), pending: map[string]*pendingImport{},
 		self: cloud.Member{Index: cfg.Index, Addr: net.JoinHostPort(host, port), PID: os.Getpid(), Host: host, Started: time.Now().UTC()},
 	}

@@ -14,11 +14,11 @@ const (
 	PathCommit    = "/internal/commit"
 	PathAbort     = "/internal/abort"
 	PathMR        = "/internal/mr"
-	PathSplit     = "/internal/split"
 	PathDelete    = "/internal/delete"
 	PathShutdown  = "/internal/shutdown"
 	PathLogs      = "/internal/logs"
 	PathRename    = "/internal/rename"
+	PathDropState = "/internal/dropstate"
 )
 
 // Unit kinds: one byte range of a text file, a whole gzip file, one parquet
@@ -102,27 +102,17 @@ type CommitResponse struct{ Chunks []ChunkInfo }
 // AbortRequest drops an import's parsed pieces.
 type AbortRequest struct{ Import string }
 
-// MRRequest runs a registered task over local chunks of Frame. Meta, when set,
-// is the leader's current map of the frame (installed before running).
-type MRRequest struct {
-	Task  string
-	Frame string
-	Args  []byte
+// MRRequest runs a registered task over local chunks of a frame.
+type MRRequest = mr.Request
+
+// MRResponse carries the partials and the chunks emitted.
+type MRResponse = mr.Response
+
+// DropStateRequest drops a job's node state and working frames.
+type DropStateRequest struct {
+	Job    string
+	Frames []string
 }
-
-// MRResponse carries the per-chunk partials.
-type MRResponse struct{ Partials []mr.Partial }
-
-// SplitRequest splits local chunks of Frame by row into len(Dest) frames.
-type SplitRequest struct {
-	Frame  string
-	Dest   []frame.Frame // names and columns of the outputs
-	Ratios []float64     // cumulative thresholds come from these
-	Seed   int64
-}
-
-// SplitResponse: Chunks[k] lists the chunks made for Dest[k].
-type SplitResponse struct{ Chunks [][]ChunkInfo }
 
 // MetaRequest installs the leader's map of a frame on a node.
 type MetaRequest struct{ Frame frame.Frame }

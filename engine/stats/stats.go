@@ -1,4 +1,4 @@
-package leader
+package stats
 
 import (
 	"context"
@@ -17,6 +17,15 @@ type ColStats struct {
 	N, NA    int64
 	Min, Max float64
 	Mean, M2 float64
+}
+
+// SD is the population standard deviation (divisor N), what GLM
+// standardization uses; 0 for fewer than two values.
+func (s ColStats) SD() float64 {
+	if s.N < 2 {
+		return 0
+	}
+	return math.Sqrt(s.M2 / float64(s.N))
 }
 
 // ChunkStats computes stats of one chunk's values (NaN = NA) in two passes.
@@ -71,7 +80,8 @@ type summaryArgs struct{}
 // SummaryTask computes per-column stats of a frame.
 var SummaryTask = mr.Register(&mr.Func[summaryArgs, []ColStats]{
 	Name: "summary",
-	Chunk: func(_ summaryArgs, _ int, cols []chunk.Chunk, f *frame.Frame) ([]ColStats, error) {
+	Chunk: func(_ summaryArgs, c *mr.Chunk) ([]ColStats, error) {
+		cols := c.Cols
 		out := make([]ColStats, len(cols))
 		var buf []float64
 		for c, ch := range cols {
@@ -102,22 +112,10 @@ var SummaryTask = mr.Register(&mr.Func[summaryArgs, []ColStats]{
 	},
 })
 
-// Summary computes a frame's column summary on the cloud.
-func (l *Leader) Summary(ctx context.Context, name string) (*api.Summary, error) {
-	f, ok := l.frame(name)
-	if !ok {
-		return nil, frameNotFound(name)
-	}
-	if err := l.healthy(); err != nil {
-		return nil, err
-	}
-	ctx, done := l.operation(ctx)
-	defer done()
-	stats, err := SummaryTask.Run(ctx, l, f, summaryArgs{})
-	if err != nil {
-		return nil, err
-	}
-	return SummaryOf(f, stats), nil
+// Columns computes every column's stats over the cloud, reduced in the
+// fixed tree (the same bits on any node count).
+func Columns(ctx context.Context, ex mr.Executor, f *frame.Frame) ([]ColStats, error) {
+	return SummaryTask.Run(ctx, ex, f, summaryArgs{})
 }
 
 // SummaryOf turns reduced stats into the API's summary.

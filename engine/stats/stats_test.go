@@ -1,4 +1,4 @@
-package leader
+package stats
 
 import (
 	"math"

@@ -1,0 +1,279 @@
+package gbm
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+
+	"github.com/mlctl/mlctl/engine/mr"
+)
+
+// nodeSplit is a split the nodes apply to their row partitions.
+type nodeSplit struct {
+	Node, Left, Right int32
+	Feature           int
+	NA                int // the feature's NA bin
+	Cat               bool
+	Bin               int
+	Set               []uint64
+	NALeft            bool
+}
+
+// quant starts a tree: scales, row sampling and the class's gradients.
+type quant struct {
+	Scales     scales
+	SampleRate float64
+	Seed       int64
+	Tree       int
+}
+
+type levelArgs struct {
+	Run    string
+	Class  int
+	Quant  *quant // the tree's first pass
+	Splits []nodeSplit
+	Build  []int32 // nodes whose histograms to build
+	Lay    layout
+}
+
+// levelOut holds the built histograms, in Build order.
+type levelOut struct{ Hists [][]int64 }
+
+// levelTask applies the leader's splits to every chunk's row partition and
+// builds the histograms asked for, summing per worker then per node in
+// integers (exact in any order).
+var levelTask = mr.RegisterNode(&mr.NodeFunc[levelArgs, levelOut]{
+	Name: "gbm.level",
+	Run: func(ctx context.Context, a levelArgs, local *mr.Local) (levelOut, error) {
+		workers := mr.Workers(len(local.Indices))
+		acc := make([]levelOut, workers)
+		scratch := make([][]int32, workers)
+		err := mr.ForEachWorker(ctx, len(local.Indices), func(w, k int) error {
+			c := &mr.Chunk{Index: local.Indices[k], State: local.State}
+			st, err := chunkOf(a.Run, c)
+			if err != nil {
+				return err
+			}
+			if a.Quant != nil {
+				st.quantise(a.Class, a.Quant, c.Index)
+			}
+			for i := range a.Splits {
+				scratch[w] = st.apply(&a.Splits[i], scratch[w])
+			}
+			if len(a.Build) == 0 {
+				return nil
+			}
+			if acc[w].Hists == nil {
+				acc[w].Hists = make([][]int64, len(a.Build))
+				for i := range acc[w].Hists {
+					acc[w].Hists[i] = make([]int64, a.Lay.Len())
+				}
+			}
+			for i, node := range a.Build {
+				st.histogram(node, &a.Lay, acc[w].Hists[i])
+			}
+			return nil
+		})
+		if err != nil {
+			return levelOut{}, err
+		}
+		var out levelOut
+		for _, o := range acc {
+			if o.Hists == nil {
+				continue
+			}
+			if out.Hists == nil {
+				out = o
+				continue
+			}
+			addHists(&out, o)
+		}
+		if out.Hists == nil && len(a.Build) > 0 {
+			out.Hists = make([][]int64, len(a.Build))
+			for i := range out.Hists {
+				out.Hists[i] = make([]int64, a.Lay.Len())
+			}
+		}
+		return out, nil
+	},
+	Merge: func(dst *levelOut, src levelOut) { addHists(dst, src) },
+})
+
+func addHists(dst *levelOut, src levelOut) {
+	for i, h := range src.Hists {
+		d := dst.Hists[i]
+		for j, v := range h {
+			d[j] += v
+		}
+	}
+}
+
+// quantise resets the partition to one root and quantises class's
+// gradients for the sampled rows.
+func (st *chunkState) quantise(class int, q *quant, idx int) {
+	g, h := st.g[class], st.h[class]
+	var rng *rand.Rand
+	if q.SampleRate < 1 {
+		rng = rand.New(rand.NewPCG(uint64(q.Seed)^uint64(q.Tree)*0x9e3779b97f4a7c15, uint64(idx)))
+	}
+	for i := 0; i < st.n; i++ {
+		st.order[i] = int32(i)
+		if st.w[i] == 0 || (rng != nil && rng.Float64() >= q.SampleRate) {
+			st.gq[i], st.hq[i], st.cq[i] = 0, 0, 0
+			continue
+		}
+		st.gq[i] = int32(math.Round(g[i] * q.Scales.G))
+		st.hq[i] = int32(math.Round(h[i] * q.Scales.H))
+		st.cq[i] = int32(math.Round(st.w[i] * q.Scales.W))
+	}
+	st.start = st.start[:0]
+	st.end = st.end[:0]
+	st.setRange(0, 0, int32(st.n))
+}
+
+func (st *chunkState) setRange(node, s, e int32) {
+	for int(node) >= len(st.start) {
+		st.start = append(st.start, 0)
+		st.end = append(st.end, 0)
+	}
+	st.start[node], st.end[node] = s, e
+}
+
+// apply partitions a node's rows into its children, stably.
+func (st *chunkState) apply(sp *nodeSplit, buf []int32) []int32 {
+	s, e := st.start[sp.Node], st.end[sp.Node]
+	rows := st.order[s:e]
+	bins := st.bins[sp.Feature]
+	if cap(buf) < len(rows) {
+		buf = make([]int32, len(rows))
+	}
+	right := buf[:0]
+	nl := 0
+	for _, r := range rows {
+		if goesLeft(bins[r], sp.NA, sp) {
+			rows[nl] = r
+			nl++
+		} else {
+			right = append(right, r)
+		}
+	}
+	copy(rows[nl:], right)
+	st.setRange(sp.Left, s, s+int32(nl))
+	st.setRange(sp.Right, s+int32(nl), e)
+	return buf
+}
+
+// histogram adds node's rows into h.
+func (st *chunkState) histogram(node int32, lay *layout, h []int64) {
+	if int(node) >= len(st.start) {
+		return
+	}
+	rows := st.order[st.start[node]:st.end[node]]
+	if len(rows) == 0 {
+		return
+	}
+	gq, hq, cq := st.gq, st.hq, st.cq
+	for i, f := range lay.Feats {
+		bins := st.bins[f]
+		hb := h[3*lay.Off[i]:]
+		for _, r := range rows {
+			c := cq[r]
+			if c == 0 {
+				continue
+			}
+			j := 3 * int(bins[r])
+			hb[j] += int64(gq[r])
+			hb[j+1] += int64(hq[r])
+			hb[j+2] += int64(c)
+		}
+	}
+}
+
+type leafValue struct {
+	Node int32
+	V    float64
+}
+
+type finishArgs struct {
+	Run    string
+	Class  int
+	Splits []nodeSplit
+	Leaves []leafValue
+	Last   bool // the iteration's last class: compute the next gradients
+	Dist   string
+}
+
+type chunkLoss struct {
+	Index int
+	L     lossSums
+}
+
+type finishOut struct {
+	Max  maxima
+	Loss []chunkLoss
+}
+
+// finishTask applies the last splits, adds the leaf values to the margins
+// and, after an iteration's last tree, computes the next gradients.
+var finishTask = mr.RegisterNode(&mr.NodeFunc[finishArgs, finishOut]{
+	Name: "gbm.finish",
+	Run: func(ctx context.Context, a finishArgs, local *mr.Local) (finishOut, error) {
+		maxes := make([]maxima, len(local.Indices))
+		loss := make([]chunkLoss, len(local.Indices))
+		scratch := make([][]int32, mr.Workers(len(local.Indices)))
+		err := mr.ForEachWorker(ctx, len(local.Indices), func(w, k int) error {
+			c := &mr.Chunk{Index: local.Indices[k], State: local.State}
+			st, err := chunkOf(a.Run, c)
+			if err != nil {
+				return err
+			}
+			for i := range a.Splits {
+				scratch[w] = st.apply(&a.Splits[i], scratch[w])
+			}
+			kk := len(st.g)
+			for _, lv := range a.Leaves {
+				if int(lv.Node) >= len(st.start) {
+					continue
+				}
+				for _, r := range st.order[st.start[lv.Node]:st.end[lv.Node]] {
+					st.F[int(r)*kk+a.Class] += lv.V
+				}
+			}
+			if a.Last {
+				m, ls := st.gradients(a.Dist)
+				maxes[k] = m
+				loss[k] = chunkLoss{Index: c.Index, L: ls}
+			}
+			return nil
+		})
+		if err != nil {
+			return finishOut{}, err
+		}
+		var out finishOut
+		for k := range maxes {
+			out.Max = out.Max.max(maxes[k])
+		}
+		if a.Last {
+			out.Loss = loss
+		}
+		return out, nil
+	},
+	Merge: func(dst *finishOut, src finishOut) {
+		dst.Max = dst.Max.max(src.Max)
+		dst.Loss = append(dst.Loss, src.Loss...)
+	},
+})
+
+type dropArgs struct{ Run string }
+
+// dropTask forgets a run's state on every node.
+var dropTask = mr.RegisterNode(&mr.NodeFunc[dropArgs, int]{
+	Name: "gbm.drop",
+	Run: func(ctx context.Context, a dropArgs, local *mr.Local) (int, error) {
+		if local.State != nil {
+			local.State.DeletePrefix(runPrefix(a.Run))
+		}
+		return 0, nil
+	},
+	Merge: func(dst *int, src int) {},
+})

@@ -1,0 +1,52 @@
+package mr
+
+import (
+	"context"
+	"runtime"
+	"sync"
+)
+
+// ForEach calls fn(0..n-1) on up to GOMAXPROCS goroutines and returns the
+// error of the lowest index that failed (so errors are deterministic too).
+func ForEach(ctx context.Context, n int, fn func(i int) error) error {
+	return ForEachWorker(ctx, n, func(_, i int) error { return fn(i) })
+}
+
+// Workers is the number of goroutines ForEachWorker uses for n items.
+func Workers(n int) int { return max(1, min(runtime.GOMAXPROCS(0), n)) }
+
+// ForEachWorker is ForEach that also tells fn which worker (0..Workers(n)-1)
+// runs it, so fn can use per-worker scratch without locks.
+func ForEachWorker(ctx context.Context, n int, fn func(worker, i int) error) error {
+	if n <= 0 {
+		return nil
+	}
+	workers := Workers(n)
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := ctx.Err(); err != nil {
+					errs[i] = context.Cause(ctx)
+					continue
+				}
+				errs[i] = fn(w, i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}

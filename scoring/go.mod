@@ -1,0 +1,3 @@
+module github.com/mlctl/mlctl/scoring
+
+go 1.26.8
