@@ -60,40 +60,96 @@ func (f *Func[A, P]) runner(ctx context.Context, req *Request, local *Local) ([]
 	if err := gob.NewDecoder(bytes.NewReader(req.Args)).Decode(&args); err != nil {
 		return nil, fmt.Errorf("task %s: bad arguments: %w", f.Name, err)
 	}
-	ps := make([]P, len(local.Indices))
-	err := ForEachWorker(ctx, len(local.Indices), func(w, k int) error {
-		c := &Chunk{Index: local.Indices[k], Cols: local.Chunks[k], Frame: local.Frame, State: local.State, Worker: w, k: k, local: local}
-		for _, e := range local.Extra {
-			c.Extra = append(c.Extra, e[k])
-		}
-		p, err := f.Chunk(args, c)
-		if err != nil {
-			return fmt.Errorf("chunk %d: %w", local.Indices[k], err)
-		}
-		ps[k] = p
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
 	n := req.NChunks
 	if n == 0 && len(local.Indices) > 0 {
 		n = local.Indices[len(local.Indices)-1] + 1
 	}
 	spans := LocalSpans(n, local.Indices)
+	ev := &evaluator[A, P]{f: f, args: args, local: local, tokens: make(chan int, Workers(len(local.Indices)))}
+	for w := 0; w < cap(ev.tokens); w++ {
+		ev.tokens <- w
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	ev.ctx, ev.cancel = ctx, cancel
 	out := make([]Partial, len(spans))
-	err = ForEach(ctx, len(spans), func(s int) error {
-		sp := spans[s]
-		lo := local.Position(sp.Lo)
-		v := TreeReduce(ps[lo:lo+sp.Hi-sp.Lo], f.Reduce)
-		var buf bytes.Buffer
-		if err := gob.NewEncoder(&buf).Encode(&v); err != nil {
-			return fmt.Errorf("task %s: encoding result: %w", f.Name, err)
+	var wg sync.WaitGroup
+	for s, sp := range spans {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, ok := ev.eval(sp.Lo, sp.Hi)
+			if !ok {
+				return
+			}
+			var buf bytes.Buffer
+			if err := gob.NewEncoder(&buf).Encode(&v); err != nil {
+				cancel(fmt.Errorf("task %s: encoding result: %w", f.Name, err))
+				return
+			}
+			out[s] = Partial{Lo: sp.Lo, Hi: sp.Hi, Data: buf.Bytes()}
+		}()
+	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// evaluator reduces a node's subtrees as their chunks finish: left and
+// right halves in parallel, at most one chunk per worker at a time, so only
+// O(workers · log chunks) partials are alive at once (a wide GLM's Gram
+// per chunk would otherwise take chunks × p² doubles).
+type evaluator[A, P any] struct {
+	f      *Func[A, P]
+	args   A
+	local  *Local
+	tokens chan int
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+}
+
+func (e *evaluator[A, P]) eval(lo, hi int) (P, bool) {
+	var zero P
+	if e.ctx.Err() != nil {
+		return zero, false
+	}
+	if hi-lo == 1 {
+		k := e.local.Position(lo)
+		var w int
+		select {
+		case w = <-e.tokens:
+		case <-e.ctx.Done():
+			return zero, false
 		}
-		out[s] = Partial{Lo: sp.Lo, Hi: sp.Hi, Data: buf.Bytes()}
-		return nil
-	})
-	return out, err
+		defer func() { e.tokens <- w }()
+		c := &Chunk{Index: lo, Cols: e.local.Chunks[k], Frame: e.local.Frame, State: e.local.State, Worker: w, k: k, local: e.local}
+		for _, x := range e.local.Extra {
+			c.Extra = append(c.Extra, x[k])
+		}
+		p, err := e.f.Chunk(e.args, c)
+		if err != nil {
+			e.cancel(fmt.Errorf("chunk %d: %w", lo, err))
+			return zero, false
+		}
+		return p, true
+	}
+	mid := lo + (hi-lo)/2
+	var a P
+	var okA bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a, okA = e.eval(lo, mid)
+	}()
+	b, okB := e.eval(mid, hi)
+	wg.Wait()
+	if !okA || !okB {
+		return zero, false
+	}
+	return e.f.Reduce(a, b), true
 }
 
 // Run maps f over every chunk of fr and reduces the results.
