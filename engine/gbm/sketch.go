@@ -148,7 +148,7 @@ func (s *Sketch) compress() {
 // Edges returns the bin edges for at most nbins bins: a value v falls in
 // bin i = the number of edges below v (so v <= edges[i] for bin i). With
 // few distinct values every value gets its own bin.
-func (s *Sketch) Edges(nbins int) []float64 {
+func (s Sketch) Edges(nbins int) []float64 {
 	if !s.Over && len(s.Distinct) <= nbins {
 		if len(s.Distinct) == 0 {
 			return nil

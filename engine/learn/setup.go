@@ -115,6 +115,10 @@ func Prepare(ctx context.Context, d mr.Driver, req *api.TrainRequest, mode strin
 		if _, taken := roles[c.Name]; taken || slices.Contains(req.Ignore, c.Name) {
 			continue
 		}
+		if st := s.Stats[i]; st.N > 0 && st.Min == st.Max && c.Type != frame.String {
+			s.Notes = append(s.Notes, fmt.Sprintf("column %q is constant and is not used", c.Name))
+			continue
+		}
 		switch c.Type {
 		case frame.String:
 			s.Notes = append(s.Notes, fmt.Sprintf("column %q is text and is not used (import it as categorical to use it)", c.Name))
