@@ -1,8 +1,9 @@
 package gbm
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 )
 
 // layout places the histogrammed features' bins in one flat array of
@@ -154,7 +155,7 @@ func (s *splitter) bestCat(f int, ft feat, hb []int64, tot, na stat, consider fu
 	if len(levels) < 2 && na.C == 0 {
 		return
 	}
-	sort.SliceStable(levels, func(i, j int) bool { return levels[i].ratio < levels[j].ratio })
+	slices.SortStableFunc(levels, func(a, b lv) int { return cmp.Compare(a.ratio, b.ratio) })
 	var left stat
 	words := (ft.Bins + 63) / 64
 	for p := 0; p < len(levels); p++ {

@@ -47,7 +47,7 @@ var levelTask = mr.RegisterNode(&mr.NodeFunc[levelArgs, levelOut]{
 	Run: func(ctx context.Context, a levelArgs, local *mr.Local) (levelOut, error) {
 		workers := mr.Workers(len(local.Indices))
 		acc := make([]levelOut, workers)
-		scratch := make([][]int32, workers)
+		scr := make([]scratch, workers)
 		err := mr.ForEachWorker(ctx, len(local.Indices), func(w, k int) error {
 			c := &mr.Chunk{Index: local.Indices[k], State: local.State}
 			st, err := chunkOf(a.Run, c)
@@ -58,7 +58,7 @@ var levelTask = mr.RegisterNode(&mr.NodeFunc[levelArgs, levelOut]{
 				st.quantise(a.Class, a.Quant, c.Index)
 			}
 			for i := range a.Splits {
-				scratch[w] = st.apply(&a.Splits[i], scratch[w])
+				scr[w].part = st.apply(&a.Splits[i], scr[w].part)
 			}
 			if len(a.Build) == 0 {
 				return nil
@@ -70,7 +70,7 @@ var levelTask = mr.RegisterNode(&mr.NodeFunc[levelArgs, levelOut]{
 				}
 			}
 			for i, node := range a.Build {
-				st.histogram(node, &a.Lay, acc[w].Hists[i])
+				st.histogram(node, &a.Lay, acc[w].Hists[i], &scr[w])
 			}
 			return nil
 		})
@@ -163,8 +163,10 @@ func (st *chunkState) apply(sp *nodeSplit, buf []int32) []int32 {
 	return buf
 }
 
-// histogram adds node's rows into h.
-func (st *chunkState) histogram(node int32, lay *layout, h []int64) {
+// histogram adds node's rows into h. The rows' quantised gradient,
+// hessian and weight are gathered once into contiguous scratch (ordered
+// gradients), so each feature's loop reads only its bins at random.
+func (st *chunkState) histogram(node int32, lay *layout, h []int64, sc *scratch) {
 	if int(node) >= len(st.start) {
 		return
 	}
@@ -172,20 +174,49 @@ func (st *chunkState) histogram(node int32, lay *layout, h []int64) {
 	if len(rows) == 0 {
 		return
 	}
-	gq, hq, cq := st.gq, st.hq, st.cq
+	sc.grow(len(rows))
+	ord, g, hh, c := sc.rows[:0], sc.g[:0], sc.h[:0], sc.c[:0]
+	for _, r := range rows {
+		if cq := st.cq[r]; cq != 0 {
+			ord = append(ord, r)
+			g = append(g, int64(st.gq[r]))
+			hh = append(hh, int64(st.hq[r]))
+			c = append(c, int64(cq))
+		}
+	}
 	for i, f := range lay.Feats {
 		bins := st.bins[f]
-		hb := h[3*lay.Off[i]:]
-		for _, r := range rows {
-			c := cq[r]
-			if c == 0 {
-				continue
-			}
+		hb := h[3*lay.Off[i] : 3*(lay.Off[i]+st.nbins(lay, i))]
+		for k, r := range ord {
 			j := 3 * int(bins[r])
-			hb[j] += int64(gq[r])
-			hb[j+1] += int64(hq[r])
-			hb[j+2] += int64(c)
+			hb[j] += g[k]
+			hb[j+1] += hh[k]
+			hb[j+2] += c[k]
 		}
+	}
+}
+
+// nbins is layout feature i's bin count.
+func (st *chunkState) nbins(lay *layout, i int) int {
+	if i+1 < len(lay.Off) {
+		return lay.Off[i+1] - lay.Off[i]
+	}
+	return lay.Total - lay.Off[i]
+}
+
+// scratch is one worker's buffers for building histograms.
+type scratch struct {
+	rows    []int32
+	g, h, c []int64
+	part    []int32
+}
+
+func (s *scratch) grow(n int) {
+	if cap(s.rows) < n {
+		s.rows = make([]int32, 0, n)
+		s.g = make([]int64, 0, n)
+		s.h = make([]int64, 0, n)
+		s.c = make([]int64, 0, n)
 	}
 }
 

@@ -1,6 +1,7 @@
 package gbm
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -38,7 +39,7 @@ func NewSketch(vals, w []float64) Sketch {
 		}
 		pts = append(pts, vw{v, wi})
 	}
-	sort.SliceStable(pts, func(i, j int) bool { return pts[i].v < pts[j].v })
+	slices.SortFunc(pts, func(a, b vw) int { return cmp.Compare(a.v, b.v) })
 	var s Sketch
 	for _, p := range pts {
 		if n := len(s.V); n > 0 && s.V[n-1] == p.v {

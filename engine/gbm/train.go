@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"sort"
+	"time"
 
 	"github.com/mlctl/mlctl/engine/learn"
 	"github.com/mlctl/mlctl/engine/metrics"
@@ -21,6 +23,19 @@ type Result struct {
 	Stopped    bool
 	Notes      []string
 	Resolved   Params
+	Timings    Timings
+	// TrainScored and ValidScored are the frames' rows as the model scores
+	// them, gathered from the nodes (nil when early stopping dropped trees,
+	// or for fold models).
+	TrainScored, ValidScored *learn.Scored
+}
+
+// Timings split the training time by phase (for the job log and tuning).
+type Timings struct{ Setup, Level, Split, Finish, Valid time.Duration }
+
+func (t Timings) String() string {
+	return fmt.Sprintf("setup %v, level passes %v, split search %v, finish passes %v, validation %v",
+		t.Setup.Round(time.Millisecond), t.Level.Round(time.Millisecond), t.Split.Round(time.Millisecond), t.Finish.Round(time.Millisecond), t.Valid.Round(time.Millisecond))
 }
 
 // History is the loss after one iteration.
@@ -52,6 +67,7 @@ func Train(ctx context.Context, d mr.Driver, s *learn.Setup, p Params, folds lea
 	for j, f := range s.Schema.Features {
 		isCat[j] = f.Type == scoring.Categorical
 	}
+	started := time.Now()
 	d.Progress(0, label+"binning")
 	sk, err := sketchTask.RunIn(ctx, d, in, sketchArgs{S: su, IsCat: isCat})
 	if err != nil {
@@ -84,6 +100,7 @@ func Train(ctx context.Context, d mr.Driver, s *learn.Setup, p Params, folds lea
 			return nil, nil, err
 		}
 	}
+	res.Timings.Setup = time.Since(started)
 	g := &grower{d: d, in: in, p: p, feats: feats, run: run, k: k, res: res}
 	var best float64
 	bestIter, since := 0, 0
@@ -107,11 +124,13 @@ func Train(ctx context.Context, d mr.Driver, s *learn.Setup, p Params, folds lea
 		model.Trees = append(model.Trees, iterTrees...)
 		h := History{Iteration: it + 1, Metric: p.StoppingMetric, Train: historyValue(p.StoppingMetric, reduceLoss(loss), nil), Valid: math.NaN()}
 		if vin.Frame != nil {
+			t0 := time.Now()
 			vo, err := validTask.RunIn(ctx, d, vin, validArgs{Run: run, Trees: iterTrees, Dist: p.Distribution, InitF: initF, Gather: gather})
 			if err != nil {
 				return nil, nil, err
 			}
 			h.Valid = historyValue(p.StoppingMetric, vo.L, &vo)
+			res.Timings.Valid += time.Since(t0)
 		}
 		res.History = append(res.History, h)
 		watch := h.Valid
@@ -137,6 +156,14 @@ func Train(ctx context.Context, d mr.Driver, s *learn.Setup, p Params, folds lea
 		}
 	}
 	res.Trees = len(model.Trees) / k
+	if !res.Stopped && !folds.Active() {
+		if res.TrainScored, res.ValidScored, err = g.scored(ctx, &vin); err != nil {
+			return nil, nil, err
+		}
+	}
+	if os.Getenv("MLCTL_GBM_TRACE") != "" {
+		res.Notes = append(res.Notes, "timings: "+res.Timings.String())
+	}
 	return model, res, nil
 }
 
@@ -254,7 +281,9 @@ func (g *grower) tree(ctx context.Context, it, c int, sc scales) (scoring.Tree, 
 		spl.minC = 1
 	}
 	q := &quant{Scales: sc, SampleRate: g.p.SampleRate, Seed: g.p.Seed, Tree: treeNo}
+	t0 := time.Now()
 	out, err := levelTask.RunIn(ctx, g.d, g.in, levelArgs{Run: g.run, Class: c, Quant: q, Build: []int32{0}, Lay: lay})
+	g.res.Timings.Level += time.Since(t0)
 	if err != nil {
 		return scoring.Tree{}, finishOut{}, err
 	}
@@ -263,6 +292,7 @@ func (g *grower) tree(ctx context.Context, it, c int, sc scales) (scoring.Tree, 
 	frontier := []int32{0}
 	var pending []nodeSplit
 	for depth := 0; depth < g.p.MaxDepth && len(frontier) > 0; depth++ {
+		t0 := time.Now()
 		found := make([]split, len(frontier))
 		ok := make([]bool, len(frontier))
 		mr.ForEach(ctx, len(frontier), func(i int) error {
@@ -295,6 +325,7 @@ func (g *grower) tree(ctx context.Context, it, c int, sc scales) (scoring.Tree, 
 			}
 			build = append(build, small)
 		}
+		g.res.Timings.Split += time.Since(t0)
 		if len(splits) == 0 {
 			break
 		}
@@ -305,10 +336,12 @@ func (g *grower) tree(ctx context.Context, it, c int, sc scales) (scoring.Tree, 
 			}
 			break
 		}
+		t0 = time.Now()
 		out, err := levelTask.RunIn(ctx, g.d, g.in, levelArgs{Run: g.run, Class: c, Splits: splits, Build: build, Lay: lay})
 		if err != nil {
 			return scoring.Tree{}, finishOut{}, err
 		}
+		g.res.Timings.Level += time.Since(t0)
 		for i, sp := range splits {
 			parent := nodes[sp.Node]
 			small, large := build[i], sp.Left
@@ -333,6 +366,8 @@ func (g *grower) tree(ctx context.Context, it, c int, sc scales) (scoring.Tree, 
 		}
 		n.hist = nil
 	}
+	t0 = time.Now()
+	defer func() { g.res.Timings.Finish += time.Since(t0) }()
 	fo, err := finishTask.RunIn(ctx, g.d, g.in, finishArgs{Run: g.run, Class: c, Splits: pending, Leaves: leaves, Last: c == g.k-1, Dist: g.p.Distribution})
 	if err != nil {
 		return scoring.Tree{}, finishOut{}, err

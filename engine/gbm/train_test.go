@@ -2,17 +2,21 @@ package gbm_test
 
 import (
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/engine/proc/proctest"
+	"github.com/mlctl/mlctl/scoring"
 )
 
 // writeData writes rows of: x1 numeric with NAs, x2 numeric, c categorical
@@ -89,7 +93,7 @@ func TestTrainingAgreesWithScoringModel(t *testing.T) {
 					keep = append(keep, y)
 				}
 			}
-			m := c.Train(t, api.TrainRequest{Algo: "gbm", ModelID: "m_" + tc.dist, Frame: "d", Target: tc.target, Ignore: keep, WeightsColumn: "w", Seed: 3,
+			m, body := c.TrainBody(t, api.TrainRequest{Algo: "gbm", ModelID: "m_" + tc.dist, Frame: "d", Target: tc.target, Ignore: keep, WeightsColumn: "w", Seed: 3,
 				GBM: &api.GBMParams{NTrees: 15, MaxDepth: 4, Distribution: tc.dist, MinRows: 5}}, time.Minute)
 			if len(m.ScoringHistory) != 15 {
 				t.Fatalf("%d history entries", len(m.ScoringHistory))
@@ -104,7 +108,17 @@ func TestTrainingAgreesWithScoringModel(t *testing.T) {
 				got = m.Metrics.Train["deviance"].(float64)
 			}
 			if math.Abs(got-last) > 1e-9*math.Abs(last) {
-				t.Errorf("training history says %s %.15g, the scoring model gives %.15g", tc.metric, last, got)
+				t.Errorf("training history says %s %.15g, the final metrics %.15g", tc.metric, last, got)
+			}
+			// The scoring model, applied to the raw CSV rows here, gives the
+			// same loss: bins and thresholds, NA directions and categorical
+			// sets route every row as training did.
+			var gm scoring.GBM
+			if err := json.Unmarshal(body, &gm); err != nil {
+				t.Fatal(err)
+			}
+			if own := scoreCSV(t, path, &gm, tc.target, tc.dist); math.Abs(own-last) > 1e-9*math.Abs(last) {
+				t.Errorf("the scoring model on the CSV gives %s %.15g, training %.15g", tc.metric, own, last)
 			}
 			if first := m.ScoringHistory[0].Train; !(last < first) {
 				t.Errorf("%s did not fall: %g then %g", tc.metric, first, last)
@@ -114,6 +128,75 @@ func TestTrainingAgreesWithScoringModel(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scoreCSV scores the test data's rows with m and returns the weighted mean
+// logloss (classification) or deviance (regression).
+func scoreCSV(t *testing.T, path string, m *scoring.GBM, target, dist string) float64 {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	row := make([]float64, m.Schema.RowLen())
+	out := make([]float64, max(2, len(m.Schema.Classes)))
+	var sw, sl float64
+	for _, r := range recs[1:] {
+		for j, ft := range m.Schema.Features {
+			v := r[col[ft.Name]]
+			switch {
+			case v == "":
+				row[j] = math.NaN()
+			case ft.Type == scoring.Categorical:
+				row[j] = math.NaN()
+				for c, l := range ft.Domain {
+					if l == v {
+						row[j] = float64(c)
+					}
+				}
+			default:
+				row[j], _ = strconv.ParseFloat(v, 64)
+			}
+		}
+		w, _ := strconv.ParseFloat(r[col["w"]], 64)
+		m.Predict(row, out)
+		yv := r[col[target]]
+		var l float64
+		switch dist {
+		case "bernoulli", "multinomial":
+			k := 0
+			if dist == "bernoulli" {
+				k, _ = strconv.Atoi(yv)
+			} else {
+				for c, name := range m.Schema.Classes {
+					if name == yv {
+						k = c
+					}
+				}
+			}
+			l = -math.Log(math.Min(math.Max(out[k], 1e-15), 1-1e-15))
+		case "poisson":
+			y, _ := strconv.ParseFloat(yv, 64)
+			l = 2 * (out[0] - y)
+			if y > 0 {
+				l += 2 * y * math.Log(y/out[0])
+			}
+		default:
+			y, _ := strconv.ParseFloat(yv, 64)
+			l = (y - out[0]) * (y - out[0])
+		}
+		sw += w
+		sl += w * l
+	}
+	return sl / sw
 }
 
 func TestEarlyStoppingAndCrossValidation(t *testing.T) {

@@ -82,12 +82,7 @@ func (f *Func[A, P]) runner(ctx context.Context, req *Request, local *Local) ([]
 			if !ok {
 				return
 			}
-			var buf bytes.Buffer
-			if err := gob.NewEncoder(&buf).Encode(&v); err != nil {
-				cancel(fmt.Errorf("task %s: encoding result: %w", f.Name, err))
-				return
-			}
-			out[s] = Partial{Lo: sp.Lo, Hi: sp.Hi, Data: buf.Bytes()}
+			out[s] = Partial{Lo: sp.Lo, Hi: sp.Hi, value: &v, enc: gobOf[P]}
 		}()
 	}
 	wg.Wait()
@@ -176,8 +171,8 @@ func (f *Func[A, P]) RunIn(ctx context.Context, ex Executor, in Input, args A) (
 			if _, dup := have[sp]; dup {
 				return zero, fmt.Errorf("task %s: two answers for chunks [%d,%d)", f.Name, p.Lo, p.Hi)
 			}
-			var v P
-			if err := gob.NewDecoder(bytes.NewReader(p.Data)).Decode(&v); err != nil {
+			v, err := valueOf[P](&p)
+			if err != nil {
 				return zero, fmt.Errorf("task %s: chunks [%d,%d) result: %w", f.Name, p.Lo, p.Hi, err)
 			}
 			have[sp] = v

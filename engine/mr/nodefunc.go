@@ -34,11 +34,7 @@ func (f *NodeFunc[A, P]) runner(ctx context.Context, req *Request, local *Local)
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(&v); err != nil {
-		return nil, fmt.Errorf("task %s: encoding result: %w", f.Name, err)
-	}
-	return []Partial{{Lo: -1, Hi: -1, Data: buf.Bytes()}}, nil
+	return []Partial{{Lo: -1, Hi: -1, value: &v, enc: gobOf[P]}}, nil
 }
 
 // RunIn runs f on every node holding chunks of in.Frame and merges the
@@ -57,8 +53,8 @@ func (f *NodeFunc[A, P]) RunIn(ctx context.Context, ex Executor, in Input, args 
 	first := true
 	for _, n := range nodes {
 		for _, p := range resps[n].Partials {
-			var v P
-			if err := gob.NewDecoder(bytes.NewReader(p.Data)).Decode(&v); err != nil {
+			v, err := valueOf[P](&p)
+			if err != nil {
 				return acc, fmt.Errorf("task %s: node %d result: %w", f.Name, n, err)
 			}
 			if first {

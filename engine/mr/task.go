@@ -1,7 +1,9 @@
 package mr
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
 	"sort"
 	"sync"
 
@@ -38,6 +40,47 @@ type Response struct {
 type Partial struct {
 	Lo, Hi int
 	Data   []byte
+	// value is the partial before encoding: a node calling itself (the
+	// leader's own chunks) hands it over as it is, and only a partial that
+	// crosses the network is gob-encoded (Encode).
+	value any
+	enc   func(any) ([]byte, error)
+}
+
+// Encode gob-encodes every partial's value into Data, for the wire.
+func Encode(ps []Partial) error {
+	for i := range ps {
+		p := &ps[i]
+		if p.Data != nil || p.enc == nil {
+			continue
+		}
+		b, err := p.enc(p.value)
+		if err != nil {
+			return err
+		}
+		p.Data, p.value = b, nil
+	}
+	return nil
+}
+
+// gobOf encodes a *P for Partial.enc.
+func gobOf[P any](v any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(v.(*P)); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// valueOf returns a partial's value, decoding Data when it came over the
+// network.
+func valueOf[P any](p *Partial) (P, error) {
+	if v, ok := p.value.(*P); ok && p.Data == nil {
+		return *v, nil
+	}
+	var v P
+	err := gob.NewDecoder(bytes.NewReader(p.Data)).Decode(&v)
+	return v, err
 }
 
 // Local is what a node hands a task: its chunks of the frame (and of the

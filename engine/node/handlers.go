@@ -33,7 +33,13 @@ func (n *Node) routes() {
 		n.Abort(req.Import)
 		return &struct{}{}, nil
 	})
-	gobHandler(n, PathMR, n.MR)
+	gobHandler(n, PathMR, func(ctx context.Context, req *MRRequest) (*MRResponse, error) {
+		resp, err := n.MR(ctx, req)
+		if err == nil {
+			err = mr.Encode(resp.Partials) // only partials that cross the network are encoded
+		}
+		return resp, err
+	})
 	gobHandler(n, PathDropState, func(ctx context.Context, req *DropStateRequest) (*struct{}, error) {
 		n.DropState(req)
 		return &struct{}{}, nil

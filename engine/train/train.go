@@ -105,6 +105,24 @@ func evaluate(ctx context.Context, d mr.Driver, s *learn.Setup, m scoring.Model,
 	return th, nil
 }
 
+// fromScored fills the metrics from rows the algorithm scored itself.
+func fromScored(s *learn.Setup, info *api.Model, train, valid *learn.Scored, dist string) (float64, error) {
+	var err error
+	if info.Metrics.Train, err = learn.MetricsOf(train, s.Schema.Classes, dist, 0); err != nil {
+		return 0, fmt.Errorf("training metrics: %w", err)
+	}
+	if valid != nil {
+		if info.Metrics.Valid, err = learn.MetricsOf(valid, s.Schema.Classes, dist, 0); err != nil {
+			return 0, fmt.Errorf("validation metrics: %w", err)
+		}
+	}
+	th := math.NaN()
+	if v, ok := info.Metrics.Train["f1_threshold"].(float64); ok {
+		th = v
+	}
+	return th, nil
+}
+
 // crossValidate trains K fold models with fit and scores each on its
 // holdout; the cv metrics are the fold metrics' means.
 func crossValidate(ctx context.Context, d mr.Driver, s *learn.Setup, info *api.Model, dist string, power float64,
@@ -211,7 +229,12 @@ func runGBM(ctx context.Context, d mr.Driver, req *api.TrainRequest) (*Output, e
 	}
 	info.VariableImportance = importance(info.Features, res.Gains)
 	dist := distOf(s.Kind, p.Distribution)
-	th, err := evaluate(ctx, d, s, m, info, dist, 0)
+	var th float64
+	if res.TrainScored != nil && (s.Valid == nil || res.ValidScored != nil) {
+		th, err = fromScored(s, info, res.TrainScored, res.ValidScored, dist)
+	} else {
+		th, err = evaluate(ctx, d, s, m, info, dist, 0)
+	}
 	if err != nil {
 		return nil, err
 	}
