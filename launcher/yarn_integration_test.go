@@ -1,17 +1,20 @@
 package launcher
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/mlctl/mlctl/engine/api"
+	"github.com/mlctl/mlctl/engine/proc/proctest"
 	"github.com/mlctl/mlctl/internal/errs"
 	"github.com/mlctl/mlctl/internal/testcluster"
 	"github.com/mlctl/mlctl/yarn"
@@ -60,6 +63,48 @@ func csvRows(n int) []byte {
 	return []byte(b.String())
 }
 
+// trainOnYARN trains a small GBM on the YARN cloud's frame and checks it is
+// the same model, to the bit, as a 1-node cloud in this process makes of
+// the same file; then predicts with it.
+func trainOnYARN(t *testing.T, c *api.Client) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	req := api.TrainRequest{Algo: "gbm", ModelID: "g", Frame: "train", Target: "x", Seed: 5,
+		GBM: &api.GBMParams{NTrees: 5, MaxDepth: 4, SampleRate: 0.7}}
+	j, err := c.Train(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j, err = c.WaitJob(ctx, j.ID, nil); err != nil {
+		t.Fatalf("training on YARN: %v", err)
+	}
+	onYARN, err := c.ModelBody(ctx, "g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "it.csv")
+	if err := os.WriteFile(path, csvRows(20000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	local := proctest.Start(t, 1, 0)
+	local.Import(t, api.ImportRequest{Paths: []string{path}, Name: "train"})
+	_, here := local.TrainBody(t, req, time.Minute)
+	if !bytes.Equal(onYARN, here) {
+		t.Errorf("the GBM trained on YARN (2 nodes) differs from the one trained here (1 node): %d vs %d bytes", len(onYARN), len(here))
+	}
+	pj, err := c.Predict(ctx, api.PredictRequest{Model: "g", Frame: "train", Name: "pred"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pj, err = c.WaitJob(ctx, pj.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := c.Frame(ctx, "pred"); err != nil || fi.Rows != 20000 || fi.Columns != 1 {
+		t.Fatalf("prediction frame %+v %v", fi, err)
+	}
+}
+
 func launchYARN(t *testing.T, y *YARN, spec Spec) *Record {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -98,6 +143,7 @@ func testLaunchImportStop(t *testing.T, tc *testcluster.Info) {
 	if s.Rows != 20000 || *s.Columns[1].Cardinality != 13 || *s.Columns[0].Max != 19999 {
 		t.Fatalf("summary %+v", s)
 	}
+	trainOnYARN(t, c)
 	// The AM wrote the cluster record to the user's HDFS home, owner-only.
 	st, err := y.web.Stat(ctx, y.recordPath("it"))
 	for wait := time.Now(); err != nil && time.Since(wait) < 5*time.Second; st, err = y.web.Stat(ctx, y.recordPath("it")) {

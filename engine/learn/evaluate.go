@@ -106,18 +106,30 @@ func MetricsOf(s *Scored, classes []string, distribution string, power float64) 
 	var err error
 	switch {
 	case len(classes) == 0:
-		var r metrics.Regression
-		r, err = metrics.ComputeRegression(s.Y, s.P, s.W, distribution, power)
-		if err == nil && math.IsNaN(r.R2) {
-			// A constant response has no R²; JSON says null.
-			r.R2 = 0
-			m, err := toMap(r)
-			if err == nil {
-				m["r2"] = nil
-			}
-			return m, err
+		r, err := metrics.ComputeRegression(s.Y, s.P, s.W, distribution, power)
+		if err != nil {
+			return nil, err
 		}
-		v = r
+		nan := math.IsNaN(r.R2)
+		if nan {
+			r.R2 = 0
+		}
+		m, err := toMap(r)
+		if err != nil {
+			return nil, err
+		}
+		if nan {
+			m["r2"] = nil // a constant response has no R²
+		}
+		// deviance is the total residual deviance, as R and statsmodels
+		// report it, for every algorithm; the mean beside it.
+		sw := 0.0
+		for _, w := range s.W {
+			sw += w
+		}
+		m["mean_residual_deviance"] = r.Deviance
+		m["deviance"] = r.Deviance * sw
+		return m, nil
 	case len(classes) == 2:
 		p1 := make([]float64, len(s.Y))
 		for i := range p1 {

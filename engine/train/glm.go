@@ -86,7 +86,6 @@ func runGLM(ctx context.Context, d mr.Driver, req *api.TrainRequest) (*Output, e
 	if err != nil {
 		return nil, err
 	}
-	info.Metrics.Train["mean_residual_deviance"] = info.Metrics.Train["deviance"]
 	info.Metrics.Train["deviance"] = res.Deviance
 	info.Metrics.Train["null_deviance"] = res.NullDeviance
 	if !math.IsNaN(res.AIC) {
@@ -98,7 +97,6 @@ func runGLM(ctx context.Context, d mr.Driver, req *api.TrainRequest) (*Output, e
 		if err != nil {
 			return nil, err
 		}
-		info.Metrics.Valid["mean_residual_deviance"] = info.Metrics.Valid["deviance"]
 		info.Metrics.Valid["deviance"] = vdev.Deviance
 		info.Metrics.Valid["null_deviance"] = vdev.NullDeviance
 	}
