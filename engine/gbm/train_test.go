@@ -265,3 +265,45 @@ func TestCancelStopsWithinATreeAndLeavesClusterUsable(t *testing.T) {
 		t.Errorf("working frames left behind: %v", frames)
 	}
 }
+
+func TestLostNodeFailsTrainingNamingIt(t *testing.T) {
+	c := proctest.Start(t, 3, 16<<10)
+	c.Import(t, api.ImportRequest{Paths: []string{writeData(t, 20000, 5)}, Name: "d"})
+	ctx := context.Background()
+	j, err := c.Client.Train(ctx, api.TrainRequest{Algo: "gbm", ModelID: "doomed", Frame: "d", Target: "yr", Ignore: []string{"yb", "yc", "yp"},
+		GBM: &api.GBMParams{NTrees: 100000, MaxDepth: 6}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if jj, _ := c.Client.Job(ctx, j.ID); jj.Progress > 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.Cancels[2]() // node 2 dies mid-training
+	start := time.Now()
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	jj, err := c.Client.WaitJob(wctx, j.ID, nil)
+	if err == nil || jj == nil || jj.State != "failed" {
+		t.Fatalf("job after a lost node: %+v, %v", jj, err)
+	}
+	if !strings.Contains(jj.Error, "node 2") {
+		t.Errorf("error %q does not name node 2", jj.Error)
+	}
+	t.Logf("failed after %v: %s", time.Since(start).Round(time.Millisecond), jj.Error)
+	for {
+		st, err := c.Client.Cloud(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st.Healthy {
+			break
+		}
+		if time.Since(start) > 3*time.Second {
+			t.Fatalf("cloud still healthy %v after losing a node", time.Since(start))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

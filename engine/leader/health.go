@@ -57,6 +57,21 @@ func (l *Leader) Monitor(ctx context.Context) {
 	}
 }
 
+// probeNow pings node idx at once unless a probe is under way, e.g. after a
+// call to it failed, so a dead node is declared lost without waiting for
+// the heartbeat timeout.
+func (l *Leader) probeNow(idx int) {
+	l.mu.Lock()
+	h := &l.health[idx]
+	if h.lost || h.probing {
+		l.mu.Unlock()
+		return
+	}
+	h.probing = true
+	l.mu.Unlock()
+	go l.probe(context.Background(), idx)
+}
+
 // probe pings a node whose heartbeats are late. A slow node (a long GC, a
 // starved CPU) answers and stays; a dead one refuses the connection at once,
 // a frozen one times out, and either is lost.

@@ -102,6 +102,9 @@ func (l *Leader) call(ctx context.Context, idx int, path string, in any, out any
 		if ctx.Err() != nil {
 			return context.Cause(ctx)
 		}
+		if _, remote := err.(*cloud.RemoteError); !remote {
+			l.probeNow(idx) // a node that cannot be reached may be gone: find out now
+		}
 		return fmt.Errorf("node %d (%s): %w", idx, m.Addr, unwrapRemote(err))
 	}
 	return nil
