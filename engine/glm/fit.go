@@ -24,6 +24,7 @@ type fitter struct {
 	p     Params
 	iters int
 	prog  func(string)
+	pw    []float64 // L-BFGS: penalty weight per slot (nil = 1)
 }
 
 func (f *fitter) pass(ctx context.Context, a passArgs) (passOut, error) {

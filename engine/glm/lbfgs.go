@@ -7,8 +7,39 @@ import (
 )
 
 // lbfgs minimises the smooth objective (1/W)Σwℓ + λ/2‖b‖² with limited
-// memory BFGS: one gradient pass per evaluation, no Gram.
+// memory BFGS: one gradient pass per evaluation, no Gram. It always works on
+// standardized columns, whose curvature is even: an unstandardized fit is
+// solved there too, with the penalty weighted so that it still falls on
+// the original-scale coefficients (a change of variables: same optimum).
 func (f *fitter) lbfgs(ctx context.Context, beta [][]float64, lambda float64) ([][]float64, error) {
+	if !f.d.Std {
+		sf := *f
+		sd := *f.d
+		sd.Std, sd.Center = true, f.d.Intercept
+		sf.d = &sd
+		sf.pw = make([]float64, sd.P)
+		for i := range sf.pw {
+			sf.pw[i] = 1
+		}
+		for j := range sd.IsCat {
+			if !sd.IsCat[j] {
+				sf.pw[sd.Start[j]] = 1 / (sd.SD[j] * sd.SD[j])
+			}
+		}
+		in := make([][]float64, len(beta))
+		for c := range beta {
+			in[c] = sd.fromOriginal(beta[c])
+		}
+		out, err := sf.lbfgs(ctx, in, lambda)
+		f.iters = sf.iters
+		if err != nil {
+			return nil, err
+		}
+		for c := range out {
+			out[c] = sd.toOriginal(out[c])
+		}
+		return out, nil
+	}
 	p, k := f.d.P, len(beta)
 	n := p * k
 	x := make([]float64, n)
@@ -30,8 +61,12 @@ func (f *fitter) lbfgs(ctx context.Context, beta [][]float64, lambda float64) ([
 		for i := range g {
 			g[i] = out.Grad[i] / f.sw
 			if f.d.penalized(i % p) {
-				g[i] += lambda * x[i]
-				obj += lambda / 2 * x[i] * x[i]
+				pw := 1.0
+				if f.pw != nil {
+					pw = f.pw[i%p]
+				}
+				g[i] += lambda * pw * x[i]
+				obj += lambda / 2 * pw * x[i] * x[i]
 			}
 		}
 		return obj, g, nil

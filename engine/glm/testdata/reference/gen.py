@@ -353,24 +353,25 @@ def prox_newton(d, family, lam, alpha, Z):
     for outer in range(500):
         f, g, H = smooth(d, family, beta, lam2, Z)
         b = beta.copy()
-        for sweep in range(100000):  # minimize the quadratic model + L1 in b
+        for sweep in range(20000):  # minimize the quadratic model + L1 in b
             biggest = 0.0
             for j in range(p):
                 r = g[j] + H[j] @ (b - beta) - H[j, j] * b[j]
                 new = -soft(r, lam1) / H[j, j] if pen[j] else -r / H[j, j]
-                biggest = max(biggest, abs(new - b[j]))
+                biggest = max(biggest, abs(new - b[j]) / max(abs(new), 1.0))
                 b[j] = new
-            if biggest < 1e-17:
+            if biggest < 1e-15:
                 break
         step = b - beta
         t, f0 = 1.0, full_obj(beta)
         while full_obj(beta + t * step) > f0 + 1e-16 * abs(f0) and t > 1e-12:
             t /= 2
         nb = beta + t * step
-        moved = np.max(np.abs(nb - beta))
+        moved = np.max(np.abs(nb - beta) / np.maximum(np.abs(nb), 1.0))
+        same_support = np.array_equal(nb == 0, beta == 0)
         beta = nb
-        if moved < 1e-15:
-            break
+        if moved < 1e-13 and same_support:
+            break  # the polish below takes it to the last bits
     # polish: smooth problem on the active set with sign(b_j) fixed
     for _ in range(5):
         act = (beta != 0) | ~pen
@@ -381,9 +382,9 @@ def prox_newton(d, family, lam, alpha, Z):
             stepa = np.linalg.solve(H[np.ix_(act, act)], ga)
             nb = beta.copy()
             nb[act] -= stepa
-            moved = np.max(np.abs(nb - beta))
+            moved = np.max(np.abs(nb - beta) / np.maximum(np.abs(nb), 1e-8))
             beta = nb
-            if moved < 1e-16 and it > 2:
+            if moved < 1e-15 and it > 2:
                 break
         assert np.all(np.sign(beta[act & pen]) == sign[act & pen]), "sign flip in polish"
         f, g, H = smooth(d, family, beta, lam2, Z)
