@@ -47,7 +47,7 @@ var levelTask = mr.RegisterNode(&mr.NodeFunc[levelArgs, levelOut]{
 	Run: func(ctx context.Context, a levelArgs, local *mr.Local) (levelOut, error) {
 		workers := mr.Workers(len(local.Indices))
 		acc := make([]levelOut, workers)
-		scr := make([]scratch, workers)
+		scr := make([][]int32, workers)
 		err := mr.ForEachWorker(ctx, len(local.Indices), func(w, k int) error {
 			c := &mr.Chunk{Index: local.Indices[k], State: local.State}
 			st, err := chunkOf(a.Run, c)
@@ -57,20 +57,21 @@ var levelTask = mr.RegisterNode(&mr.NodeFunc[levelArgs, levelOut]{
 			if a.Quant != nil {
 				st.quantise(a.Class, a.Quant, c.Index)
 			}
-			for i := range a.Splits {
-				scr[w].part = st.apply(&a.Splits[i], scr[w].part)
-			}
-			if len(a.Build) == 0 {
-				return nil
-			}
-			if acc[w].Hists == nil {
+			if len(a.Build) > 0 && acc[w].Hists == nil {
 				acc[w].Hists = make([][]int64, len(a.Build))
 				for i := range acc[w].Hists {
 					acc[w].Hists[i] = make([]int64, a.Lay.Len())
 				}
 			}
-			for i, node := range a.Build {
-				st.histogram(node, &a.Lay, acc[w].Hists[i], &scr[w])
+			if len(a.Splits) == 0 {
+				for i, node := range a.Build {
+					st.histogram(node, &a.Lay, acc[w].Hists[i])
+				}
+				return nil
+			}
+			// Build[i] is the smaller child of Splits[i].
+			for i := range a.Splits {
+				scr[w] = st.applyBuild(&a.Splits[i], a.Build[i], &a.Lay, acc[w].Hists[i], scr[w])
 			}
 			return nil
 		})
@@ -119,12 +120,10 @@ func (st *chunkState) quantise(class int, q *quant, idx int) {
 	for i := 0; i < st.n; i++ {
 		st.order[i] = int32(i)
 		if st.w[i] == 0 || (rng != nil && rng.Float64() >= q.SampleRate) {
-			st.gq[i], st.hq[i], st.cq[i] = 0, 0, 0
+			st.q[i] = qrow{}
 			continue
 		}
-		st.gq[i] = int32(math.Round(g[i] * q.Scales.G))
-		st.hq[i] = int32(math.Round(h[i] * q.Scales.H))
-		st.cq[i] = int32(math.Round(st.w[i] * q.Scales.W))
+		st.q[i] = qrow{int32(math.Round(g[i] * q.Scales.G)), int32(math.Round(h[i] * q.Scales.H)), int32(math.Round(st.w[i] * q.Scales.W))}
 	}
 	st.start = st.start[:0]
 	st.end = st.end[:0]
@@ -143,14 +142,14 @@ func (st *chunkState) setRange(node, s, e int32) {
 func (st *chunkState) apply(sp *nodeSplit, buf []int32) []int32 {
 	s, e := st.start[sp.Node], st.end[sp.Node]
 	rows := st.order[s:e]
-	bins := st.bins[sp.Feature]
+	bins, nf := st.bins[sp.Feature:], st.nf
 	if cap(buf) < len(rows) {
 		buf = make([]int32, len(rows))
 	}
 	right := buf[:0]
 	nl := 0
 	for _, r := range rows {
-		if goesLeft(bins[r], sp.NA, sp) {
+		if goesLeft(bins[int(r)*nf], sp.NA, sp) {
 			rows[nl] = r
 			nl++
 		} else {
@@ -163,37 +162,75 @@ func (st *chunkState) apply(sp *nodeSplit, buf []int32) []int32 {
 	return buf
 }
 
-// histogram adds node's rows into h. The rows' quantised gradient,
-// hessian and weight are gathered once into contiguous scratch (ordered
-// gradients), so each feature's loop reads only its bins at random.
-func (st *chunkState) histogram(node int32, lay *layout, h []int64, sc *scratch) {
+// histogram adds node's rows into h.
+func (st *chunkState) histogram(node int32, lay *layout, h []int64) {
 	if int(node) >= len(st.start) {
 		return
 	}
-	rows := st.order[st.start[node]:st.end[node]]
-	if len(rows) == 0 {
+	for _, r := range st.order[st.start[node]:st.end[node]] {
+		st.addRow(r, lay, h)
+	}
+}
+
+// addRow adds row r to histogram h: one pass over the row's bins, which
+// share a cache line.
+func (st *chunkState) addRow(r int32, lay *layout, h []int64) {
+	q := st.q[r]
+	if q.C == 0 {
 		return
 	}
-	sc.grow(len(rows))
-	ord, g, hh, c := sc.rows[:0], sc.g[:0], sc.h[:0], sc.c[:0]
-	for _, r := range rows {
-		if cq := st.cq[r]; cq != 0 {
-			ord = append(ord, r)
-			g = append(g, int64(st.gq[r]))
-			hh = append(hh, int64(st.hq[r]))
-			c = append(c, int64(cq))
+	nf := st.nf
+	rb := st.bins[int(r)*nf : int(r)*nf+nf]
+	g, hh, c := int64(q.G), int64(q.H), int64(q.C)
+	if len(lay.Feats) == nf {
+		for i, b := range rb {
+			j := 3 * (lay.Off[i] + int(b))
+			e := h[j : j+3 : j+3]
+			e[0] += g
+			e[1] += hh
+			e[2] += c
 		}
+		return
 	}
 	for i, f := range lay.Feats {
-		bins := st.bins[f]
-		hb := h[3*lay.Off[i] : 3*(lay.Off[i]+st.nbins(lay, i))]
-		for k, r := range ord {
-			j := 3 * int(bins[r])
-			hb[j] += g[k]
-			hb[j+1] += hh[k]
-			hb[j+2] += c[k]
+		j := 3 * (lay.Off[i] + int(rb[f]))
+		e := h[j : j+3 : j+3]
+		e[0] += g
+		e[1] += hh
+		e[2] += c
+	}
+}
+
+// applyBuild partitions a node's rows into its children like apply and, in
+// the same walk, adds the rows that go to child build into h: the row's
+// bins are in cache once for both.
+func (st *chunkState) applyBuild(sp *nodeSplit, build int32, lay *layout, h []int64, buf []int32) []int32 {
+	s, e := st.start[sp.Node], st.end[sp.Node]
+	rows := st.order[s:e]
+	nf := st.nf
+	bins := st.bins[sp.Feature:]
+	if cap(buf) < len(rows) {
+		buf = make([]int32, len(rows))
+	}
+	right := buf[:0]
+	nl := 0
+	leftBuilt := build == sp.Left
+	for _, r := range rows {
+		left := goesLeft(bins[int(r)*nf], sp.NA, sp)
+		if left {
+			rows[nl] = r
+			nl++
+		} else {
+			right = append(right, r)
+		}
+		if left == leftBuilt {
+			st.addRow(r, lay, h)
 		}
 	}
+	copy(rows[nl:], right)
+	st.setRange(sp.Left, s, s+int32(nl))
+	st.setRange(sp.Right, s+int32(nl), e)
+	return buf
 }
 
 // nbins is layout feature i's bin count.
@@ -202,22 +239,6 @@ func (st *chunkState) nbins(lay *layout, i int) int {
 		return lay.Off[i+1] - lay.Off[i]
 	}
 	return lay.Total - lay.Off[i]
-}
-
-// scratch is one worker's buffers for building histograms.
-type scratch struct {
-	rows    []int32
-	g, h, c []int64
-	part    []int32
-}
-
-func (s *scratch) grow(n int) {
-	if cap(s.rows) < n {
-		s.rows = make([]int32, 0, n)
-		s.g = make([]int64, 0, n)
-		s.h = make([]int64, 0, n)
-		s.c = make([]int64, 0, n)
-	}
 }
 
 type leafValue struct {

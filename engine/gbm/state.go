@@ -23,14 +23,18 @@ func (f feat) NBins() int { return f.Bins + 1 }
 // chunkState is one training chunk's job state on its node.
 type chunkState struct {
 	n    int
-	bins [][]uint16 // per feature, per row
+	// bins holds every row's bins row by row (nf per row): a leaf's rows are
+	// scattered, and one row's bins share a cache line, where a column
+	// layout would miss once per feature.
+	bins []uint16
+	nf   int
 	y    []float64  // response: value, or class index
 	w    []float64  // weight; 0 for rows left out (NA response, folds)
 	F    []float64  // margins, n*K
 	g, h [][]float64
 	// The current tree's quantised gradient, hessian and weight (sampled
 	// rows only).
-	gq, hq, cq []int32
+	q []qrow
 	// order holds the rows sorted by the leaf they are in; a tree node's
 	// rows are order[start[id]:end[id]].
 	order      []int32
@@ -40,6 +44,10 @@ type chunkState struct {
 // State keys: one run (a model, or one cross-validation fold's model) of a
 // job keeps its chunks under "gbm/<run>/".
 func runPrefix(run string) string       { return "gbm/" + run + "/" }
+// qrow is a row's quantised gradient, hessian and weight for the current
+// tree, together so a scattered row costs one cache miss, not three.
+type qrow struct{ G, H, C int32 }
+
 func stateKey(run string, idx int) string { return fmt.Sprintf("gbm/%s/t/%d", run, idx) }
 func validKey(run string, idx int) string { return fmt.Sprintf("gbm/%s/v/%d", run, idx) }
 
@@ -162,24 +170,25 @@ var binTask = mr.Register(&mr.Func[binArgs, maxima]{
 		responseWeights(&blk)
 		n := blk.N
 		k := a.S.K
-		st := &chunkState{n: n, y: blk.Y, w: blk.W, F: make([]float64, n*k), bins: make([][]uint16, len(a.Feats))}
+		nf := len(a.Feats)
+		st := &chunkState{n: n, y: blk.Y, w: blk.W, F: make([]float64, n*k), bins: make([]uint16, n*nf), nf: nf}
 		if a.S.Bind.Target < 0 || len(blk.Y) != n {
 			return maxima{}, fmt.Errorf("gbm: chunk %d has no response", c.Index)
 		}
 		for j, f := range a.Feats {
-			b := make([]uint16, n)
 			x := blk.X[j]
 			for i, v := range x {
+				var b uint16
 				switch {
 				case math.IsNaN(v):
-					b[i] = uint16(f.Bins)
+					b = uint16(f.Bins)
 				case f.Cat:
-					b[i] = uint16(v)
+					b = uint16(v)
 				default:
-					b[i] = uint16(BinOf(f.Edges, v))
+					b = uint16(BinOf(f.Edges, v))
 				}
+				st.bins[i*nf+j] = b
 			}
-			st.bins[j] = b
 		}
 		for i := 0; i < n; i++ {
 			off := 0.0
@@ -196,7 +205,7 @@ var binTask = mr.Register(&mr.Func[binArgs, maxima]{
 			st.g[c] = make([]float64, n)
 			st.h[c] = make([]float64, n)
 		}
-		st.gq, st.hq, st.cq = make([]int32, n), make([]int32, n), make([]int32, n)
+		st.q = make([]qrow, n)
 		st.order = make([]int32, n)
 		c.State.Store(stateKey(a.S.Run, c.Index), st)
 		m, _ := st.gradients(a.S.Dist)
