@@ -8,8 +8,6 @@ import numpy as np
 import scipy.special
 import statsmodels.api as sm
 
-
-
 class Design:
     """Model matrix with intercept first, then predictors in CSV column order."""
 
@@ -64,10 +62,8 @@ class Design:
     def named(self, v):
         return {k: float(x) for k, x in zip(self.names, v)}
 
-
 # ---------------------------------------------------------------- families
 # d1, d2: first and second derivative of l_i with respect to eta.
-
 
 def fam_terms(family, y, eta):
     if family == "gaussian":
@@ -85,7 +81,6 @@ def fam_terms(family, y, eta):
         return mu, y / mu + eta, 1.0 - y / mu, y / mu
     raise ValueError(family)
 
-
 def deviance(family, y, mu, w):
     if family == "gaussian":
         return float(np.sum(w * (y - mu) ** 2))
@@ -97,17 +92,14 @@ def deviance(family, y, mu, w):
         return float(2 * np.sum(w * (-np.log(y / mu) + (y - mu) / mu)))
     raise ValueError(family)
 
-
 def sm_family(family):
     return {"gaussian": sm.families.Gaussian(),
             "binomial": sm.families.Binomial(),
             "poisson": sm.families.Poisson(),
             "gamma": sm.families.Gamma(link=sm.families.links.Log())}[family]
 
-
 LINK = {"gaussian": "identity", "binomial": "logit", "poisson": "log", "gamma": "log",
         "multinomial": "softmax"}
-
 
 def objective(d, family, beta_std, lam, alpha):
     y = d.y.astype(float)
@@ -115,7 +107,6 @@ def objective(d, family, beta_std, lam, alpha):
     b = beta_std[d.pen]
     return float(np.sum(d.w * l) / d.W
                  + lam * (alpha * np.sum(np.abs(b)) + (1 - alpha) / 2 * np.sum(b * b)))
-
 
 def smooth(d, family, beta, lam2, Z):
     y = d.y.astype(float)
@@ -126,11 +117,9 @@ def smooth(d, family, beta, lam2, Z):
     H = (Z * (d.w * d2)[:, None]).T @ Z / d.W + lam2 * np.diag(pen.astype(float))
     return f, g, H
 
-
 # ---------------------------------------------------------------- our solvers
 
-
-def newton(d, family, lam2, Z, beta0=None, rows=None):
+def newton(d, family, lam2, Z, beta0=None):
     """Damped Newton on the smooth objective; stops when a step no longer moves beta."""
     beta = np.zeros(Z.shape[1]) if beta0 is None else beta0.copy()
     if beta0 is None:
@@ -158,10 +147,8 @@ def newton(d, family, lam2, Z, beta0=None, rows=None):
             break
     return beta, it
 
-
 def soft(x, t):
     return np.sign(x) * np.maximum(np.abs(x) - t, 0.0)
-
 
 def prox_newton(d, family, lam, alpha, Z):
     """Proximal Newton (quadratic model solved by cyclic coordinate descent) for
@@ -226,7 +213,6 @@ def prox_newton(d, family, lam, alpha, Z):
            "min_abs_nonzero_std_coefficient": float(np.min(np.abs(beta[pen & ~zero])))}
     return beta, kkt
 
-
 def multinomial_terms(X, Y, w, W, B, lam, pen, center):
     """Objective, gradient and Hessian of the ridge-penalized multinomial problem
     in vec(B) (column k = class k), plus center/2 * (sum of intercepts)^2."""
@@ -251,7 +237,6 @@ def multinomial_terms(X, Y, w, W, B, lam, pen, center):
             H[k * p, m * p] += center
     return f, G, H, P
 
-
 def multinomial_newton(X, Y, w, lam, pen):
     W = float(w.sum())
     p, K = X.shape[1], Y.shape[1]
@@ -272,19 +257,16 @@ def multinomial_newton(X, Y, w, lam, pen):
             break
     return B, it
 
-
 # ---------------------------------------------------------------- comparison
 
-
-def compare(ours, theirs, zero_atol=0.0):
+def compare(ours, theirs):
     """Max relative difference over coefficients that are not 0 here, and the
     largest |value| the other solver gave where ours is exactly 0."""
     ours, theirs = np.asarray(ours, float), np.asarray(theirs, float)
     nz = ours != 0
     rel = float(np.max(np.abs(ours[nz] - theirs[nz]) / np.abs(ours[nz])))
-    at_zero = float(np.max(np.abs(theirs[~nz]))) if (~nz).any() else 0.0
+    at_zero = float(np.max(np.abs(theirs[~nz]))) if (~nz).any() else None
     return {"max_rel_diff": rel, "max_abs_at_zero": at_zero}
-
 
 def relerr(a, b):
     return float(abs(a - b) / max(abs(b), 1e-300))
