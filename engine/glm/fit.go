@@ -25,16 +25,23 @@ type fitter struct {
 	iters int
 	prog  func(string)
 	pw    []float64 // L-BFGS: penalty weight per slot (nil = 1)
+	wide  *wideLayout
 }
 
 func (f *fitter) pass(ctx context.Context, a passArgs) (passOut, error) {
-	a.D, a.Fam, a.Bind, a.Folds = *f.d, f.fam, f.bind, f.folds
+	a.D, a.Fam, a.Bind, a.Folds, a.Wide = *f.d, f.fam, f.bind, f.folds, f.wide
 	if a.Mode != modeEval {
 		a.NullMu = math.NaN()
 	}
 	out, err := passTask.RunIn(ctx, f.ex, f.in, a)
-	if err == nil && out.G == nil && (a.Mode == modeIRLS || a.Mode == modeEval) {
-		out.G, out.B = make([]float64, f.d.P*(f.d.P+1)/2), make([]float64, f.d.P)
+	if err == nil && out.B == nil && (a.Mode == modeIRLS || a.Mode == modeEval) {
+		out.B = make([]float64, f.d.P)
+		if f.wide != nil {
+			ws := newWideSums(f.wide)
+			out.WS = &ws
+		} else {
+			out.G = make([]float64, f.d.P*(f.d.P+1)/2)
+		}
 	}
 	if err == nil && out.Grad == nil && a.Mode == modeGrad {
 		out.Grad = make([]float64, f.d.P*len(a.Beta))
@@ -119,6 +126,19 @@ func (f *fitter) irls(ctx context.Context, beta []float64, lambda, alpha float64
 
 // solve minimises the pass's quadratic approximation with the penalty.
 func (f *fitter) solve(out passOut, beta []float64, lambda, alpha float64) ([]float64, error) {
+	if f.wide != nil {
+		if math.IsInf(lambda, 1) {
+			nb := make([]float64, f.d.P)
+			if f.d.Intercept {
+				j := f.d.P - 1
+				ri := f.wide.RIdx[j]
+				nb[j] = out.B[j] / out.WS.RR[packed(f.wide.nr(), ri, ri)]
+			}
+			return nb, nil
+		}
+		nb, _, _, err := wideSolve(out.WS, out.B, f.wide, f.d, 1/f.sw, lambda*(1-alpha), f.names, false)
+		return nb, err
+	}
 	a := dense(out.G, f.d.P, 1/f.sw)
 	b := make([]float64, f.d.P)
 	for j, v := range out.B {
@@ -214,6 +234,9 @@ func (f *fitter) fit(ctx context.Context, beta [][]float64, lambda float64, fres
 }
 
 func (f *fitter) useLBFGS() bool {
+	if f.wide != nil {
+		return false
+	}
 	switch f.p.Solver {
 	case "lbfgs":
 		return true

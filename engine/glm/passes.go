@@ -28,6 +28,8 @@ type passArgs struct {
 	// row's response rather than from Beta (R's glm.fit does the same).
 	Start bool
 	YBar  float64
+	// Wide, when set, reduces the structured Gram (wide.go) instead of G.
+	Wide *wideLayout
 }
 
 // passOut are the sums of one pass. G is the upper triangle of XᵀWX
@@ -37,6 +39,7 @@ type passOut struct {
 	W, Loss, Dev, Pearson   float64
 	LogLik, NullDev         float64
 	Rows                    int64
+	WS                      *wideSums
 }
 
 func (a passOut) add(b passOut) passOut {
@@ -62,6 +65,11 @@ func (a passOut) add(b passOut) passOut {
 	a.LogLik += b.LogLik
 	a.NullDev += b.NullDev
 	a.Rows += b.Rows
+	if a.WS == nil {
+		a.WS = b.WS
+	} else if b.WS != nil {
+		a.WS.add(*b.WS)
+	}
 	return a
 }
 
@@ -83,7 +91,12 @@ var passTask = mr.Register(&mr.Func[passArgs, passOut]{
 		p := a.D.P
 		var out passOut
 		if a.Mode == modeIRLS || a.Mode == modeEval {
-			out.G = make([]float64, p*(p+1)/2)
+			if a.Wide != nil {
+				ws := newWideSums(a.Wide)
+				out.WS = &ws
+			} else {
+				out.G = make([]float64, p*(p+1)/2)
+			}
 			out.B = make([]float64, p)
 		}
 		if a.Mode == modeGrad {
@@ -139,6 +152,10 @@ var passTask = mr.Register(&mr.Func[passArgs, passOut]{
 			d := a.Fam.dmu(e, mu)
 			wi := w * d * d / a.Fam.variance(mu)
 			z := e - off + (y-mu)/d
+			if out.WS != nil {
+				accumulateWide(out.WS, out.B, a.Wide, &r, wi, z)
+				continue
+			}
 			accumulate(out.G, out.B, p, &r, wi, z)
 		}
 		return out, nil

@@ -61,6 +61,9 @@ func Train(ctx context.Context, d mr.Driver, s *learn.Setup, p Params, folds lea
 	}
 	f := &fitter{ex: d, in: in, d: dz, fam: fam, bind: *s.Bind, folds: folds, sw: sw, ybar: ybar, k: k, p: p}
 	f.names = dz.names(s.Schema.Features)
+	if k == 1 && p.Solver != "lbfgs" && (p.Alpha == 0 || (p.Lambda == 0 && !p.LambdaSearch)) {
+		f.wide = chooseWide(dz) // a ridge or unpenalized fit can use the structured Gram
+	}
 	f.prog = func(msg string) { d.Progress(0, label+msg) }
 	res := &Result{Design: dz, fitter: f, AIC: math.NaN()}
 	if p.Family != "multinomial" && p.Family != "binomial" && !p.Intercept {
@@ -265,7 +268,7 @@ func (f *fitter) statistics(ctx context.Context, s *learn.Setup, beta [][]float6
 		}
 	}
 	res.Model = m
-	if res.Lambda == 0 && f.k == 1 && f.d.P <= WideDesign {
+	if res.Lambda == 0 && f.k == 1 && (f.d.P <= WideDesign || f.wide != nil) {
 		if err := f.stdErrors(ev, beta[0], res); err != nil {
 			res.Notes = append(res.Notes, "no standard errors: "+err.Error())
 		}
@@ -278,16 +281,37 @@ func (f *fitter) statistics(ctx context.Context, s *learn.Setup, beta [][]float6
 // the original scale.
 func (f *fitter) stdErrors(ev passOut, beta []float64, res *Result) error {
 	p := f.d.P
-	a := dense(ev.G, p, 1)
-	if j, ok := cholesky(a); !ok {
-		return &SingularError{Column: f.names[j]}
+	var diag []float64
+	var covAt func(i, j int) float64
+	if f.wide != nil {
+		var sinv [][]float64
+		var err error
+		if _, diag, sinv, err = wideSolve(ev.WS, ev.B, f.wide, f.d, 1, 0, f.names, true); err != nil {
+			return err
+		}
+		covAt = func(i, j int) float64 {
+			ri, rj := f.wide.RIdx[i], f.wide.RIdx[j]
+			if ri < 0 || rj < 0 {
+				if i == j {
+					return diag[i]
+				}
+				return math.NaN() // not needed: the intercept's transform touches R slots only
+			}
+			return sinv[ri][rj]
+		}
+	} else {
+		a := dense(ev.G, p, 1)
+		if j, ok := cholesky(a); !ok {
+			return &SingularError{Column: f.names[j]}
+		}
+		cov := cholInverse(a)
+		covAt = func(i, j int) float64 { return cov[i][j] }
 	}
-	cov := cholInverse(a)
 	res.SE = make([]float64, p)
 	res.Z = make([]float64, p)
 	res.P = make([]float64, p)
 	for i := 0; i < p; i++ {
-		v := cov[i][i]
+		v := covAt(i, i)
 		if f.d.Std {
 			if i == p-1 && f.d.Intercept && f.d.Center {
 				t := make([]float64, p)
@@ -299,8 +323,13 @@ func (f *fitter) stdErrors(ev passOut, beta []float64, res *Result) error {
 				}
 				v = 0
 				for x := 0; x < p; x++ {
+					if t[x] == 0 {
+						continue
+					}
 					for y := 0; y < p; y++ {
-						v += t[x] * cov[x][y] * t[y]
+						if t[y] != 0 {
+							v += t[x] * covAt(x, y) * t[y]
+						}
 					}
 				}
 			} else if sd := f.slotSD(i); sd != 1 {

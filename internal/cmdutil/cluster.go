@@ -64,6 +64,26 @@ func FrameError(cluster, frame string, err error) error {
 		"see the frames with: mlctl frame list --cluster "+cluster)
 }
 
+// ModelError does the same for a model on a cluster.
+func ModelError(cluster, model string, err error) error {
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return errs.New(errs.NotFound,
+		&messageError{msg: fmt.Sprintf("no model %q on cluster %q", model, cluster), cause: err},
+		"mlctl model list --cluster "+cluster+" shows the models")
+}
+
+// JobError does the same for a job on a cluster.
+func JobError(cluster, job string, err error) error {
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return errs.New(errs.NotFound,
+		&messageError{msg: fmt.Sprintf("no job %q on cluster %q", job, cluster), cause: err},
+		"mlctl job list --cluster "+cluster+" shows the jobs")
+}
+
 // Cause returns the innermost error for --verbose reporting.
 func Cause(err error) error {
 	for {

@@ -43,13 +43,33 @@ type Factory struct {
 type ClusterAPI interface {
 	Cloud(ctx context.Context) (*api.CloudStatus, error)
 	ImportFrame(ctx context.Context, req api.ImportRequest) (*api.Job, error)
-	// WaitJob polls the job until it is done or failed, calling progress on
-	// each update; a failed job is returned with a nil error and State
-	// "failed", so the caller can show Error and Warnings.
+	// WaitJob polls the job until it ends, calling progress on each
+	// update. The last state seen is returned even with an error (a failed
+	// or cancelled job, or ctx ending), so the caller can show Error and
+	// Warnings; a failed job may also come with a nil error.
 	WaitJob(ctx context.Context, id string, progress func(*api.Job)) (*api.Job, error)
 	Frames(ctx context.Context) ([]api.FrameInfo, error)
 	Frame(ctx context.Context, name string) (*api.FrameInfo, error)
 	Summary(ctx context.Context, name string) (*api.Summary, error)
 	Split(ctx context.Context, req api.SplitRequest) ([]api.FrameInfo, error)
 	DeleteFrame(ctx context.Context, name string) error
+
+	// Jobs lists the leader's jobs, newest first; Job returns one.
+	Jobs(ctx context.Context) ([]api.Job, error)
+	Job(ctx context.Context, id string) (*api.Job, error)
+	// CancelJob asks a running job to stop; it ends in state "cancelled".
+	CancelJob(ctx context.Context, id string) (*api.Job, error)
+
+	// Train and Predict start jobs whose Result is the model id or the new
+	// frame's name.
+	Train(ctx context.Context, req api.TrainRequest) (*api.Job, error)
+	Predict(ctx context.Context, req api.PredictRequest) (*api.Job, error)
+	Models(ctx context.Context) ([]api.ModelInfo, error)
+	Model(ctx context.Context, id string) (*api.Model, error)
+	// ModelBody is the model's scoring form as JSON.
+	ModelBody(ctx context.Context, id string) ([]byte, error)
+	DeleteModel(ctx context.Context, id string) error
 }
+
+// The leader's HTTPS client is the real ClusterAPI.
+var _ ClusterAPI = (*api.Client)(nil)

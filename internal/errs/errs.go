@@ -19,6 +19,9 @@ const (
 	Timeout  = 5
 	NotFound = 6
 	Pending  = 8 // still pending
+	// Interrupted is the shell's code for a command stopped by SIGINT
+	// (128 + 2), used when Ctrl-C ends a wait.
+	Interrupted = 130
 )
 
 // E is an error with an exit code and an optional hint that tells the user

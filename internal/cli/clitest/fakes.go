@@ -11,6 +11,7 @@ import (
 
 	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/internal/cmdutil"
+	"github.com/mlctl/mlctl/internal/errs"
 	"github.com/mlctl/mlctl/internal/iostreams"
 	"github.com/mlctl/mlctl/launcher"
 )
@@ -148,6 +149,28 @@ type ClusterAPI struct {
 	Splits      []api.SplitRequest
 	Deleted     []string
 	JobUpdates  []api.Job // WaitJob reports these, returns the last
+	// WaitErr, when set, is returned by WaitJob with the last update (the
+	// real client fails a failed or cancelled job this way).
+	WaitErr error
+	// WaitBlock makes WaitJob, after reporting JobUpdates, wait for ctx to
+	// end (Ctrl-C) and fail as the real client does.
+	WaitBlock bool
+	// Waiting, when set, is closed once WaitJob starts blocking.
+	Waiting chan struct{}
+
+	JobList       []api.Job // Jobs and Job answer from these
+	Cancelled     []string  // CancelJob ids, in order
+	CancelErr     error
+	ModelList     []api.ModelInfo
+	ModelDetails  map[string]*api.Model
+	ModelBodies   map[string][]byte
+	DeletedModels []string
+	Trains        []api.TrainRequest
+	Predicts      []api.PredictRequest
+	// TrainJob and PredictJob are what Train and Predict return (default:
+	// a running job "job-1").
+	TrainJob   *api.Job
+	PredictJob *api.Job
 }
 
 // Cloud implements cmdutil.ClusterAPI.
@@ -162,7 +185,7 @@ func (c *ClusterAPI) ImportFrame(_ context.Context, req api.ImportRequest) (*api
 }
 
 // WaitJob implements cmdutil.ClusterAPI.
-func (c *ClusterAPI) WaitJob(_ context.Context, id string, progress func(*api.Job)) (*api.Job, error) {
+func (c *ClusterAPI) WaitJob(ctx context.Context, id string, progress func(*api.Job)) (*api.Job, error) {
 	last := &api.Job{ID: id, State: "done", Progress: 1}
 	for i := range c.JobUpdates {
 		j := c.JobUpdates[i]
@@ -171,7 +194,98 @@ func (c *ClusterAPI) WaitJob(_ context.Context, id string, progress func(*api.Jo
 			progress(last)
 		}
 	}
-	return last, nil
+	if c.WaitBlock {
+		if c.Waiting != nil {
+			close(c.Waiting)
+		}
+		<-ctx.Done()
+		return last, errs.New(errs.Timeout, fmt.Errorf("gave up waiting for job %s: %w", id, ctx.Err()), "")
+	}
+	return last, c.WaitErr
+}
+
+// Jobs implements cmdutil.ClusterAPI.
+func (c *ClusterAPI) Jobs(context.Context) ([]api.Job, error) { return c.JobList, nil }
+
+// Job implements cmdutil.ClusterAPI.
+func (c *ClusterAPI) Job(_ context.Context, id string) (*api.Job, error) {
+	for _, j := range c.JobList {
+		if j.ID == id {
+			return &j, nil
+		}
+	}
+	return nil, fmt.Errorf("job %s: %w", id, fs.ErrNotExist)
+}
+
+// CancelJob implements cmdutil.ClusterAPI: a running job in JobList
+// becomes "cancelled"; others are returned as they are.
+func (c *ClusterAPI) CancelJob(_ context.Context, id string) (*api.Job, error) {
+	c.Cancelled = append(c.Cancelled, id)
+	if c.CancelErr != nil {
+		return nil, c.CancelErr
+	}
+	for i := range c.JobList {
+		if j := &c.JobList[i]; j.ID == id {
+			if j.State == "running" {
+				j.State, j.Finished = "cancelled", Now
+			}
+			cp := *j
+			return &cp, nil
+		}
+	}
+	return nil, fmt.Errorf("job %s: %w", id, fs.ErrNotExist)
+}
+
+// Train implements cmdutil.ClusterAPI.
+func (c *ClusterAPI) Train(_ context.Context, req api.TrainRequest) (*api.Job, error) {
+	c.Trains = append(c.Trains, req)
+	if c.TrainJob != nil {
+		j := *c.TrainJob
+		return &j, nil
+	}
+	return &api.Job{ID: "job-1", Kind: "train", State: "running", Target: req.Frame}, nil
+}
+
+// Predict implements cmdutil.ClusterAPI.
+func (c *ClusterAPI) Predict(_ context.Context, req api.PredictRequest) (*api.Job, error) {
+	c.Predicts = append(c.Predicts, req)
+	if _, ok := c.ModelDetails[req.Model]; !ok {
+		return nil, fmt.Errorf("model %s: %w", req.Model, fs.ErrNotExist)
+	}
+	if c.PredictJob != nil {
+		j := *c.PredictJob
+		return &j, nil
+	}
+	return &api.Job{ID: "job-1", Kind: "predict", State: "running", Target: req.Model}, nil
+}
+
+// Models implements cmdutil.ClusterAPI.
+func (c *ClusterAPI) Models(context.Context) ([]api.ModelInfo, error) { return c.ModelList, nil }
+
+// Model implements cmdutil.ClusterAPI.
+func (c *ClusterAPI) Model(_ context.Context, id string) (*api.Model, error) {
+	if m, ok := c.ModelDetails[id]; ok {
+		return m, nil
+	}
+	return nil, fmt.Errorf("model %s: %w", id, fs.ErrNotExist)
+}
+
+// ModelBody implements cmdutil.ClusterAPI.
+func (c *ClusterAPI) ModelBody(_ context.Context, id string) ([]byte, error) {
+	if b, ok := c.ModelBodies[id]; ok {
+		return b, nil
+	}
+	return nil, fmt.Errorf("model %s: %w", id, fs.ErrNotExist)
+}
+
+// DeleteModel implements cmdutil.ClusterAPI.
+func (c *ClusterAPI) DeleteModel(_ context.Context, id string) error {
+	if _, ok := c.ModelDetails[id]; !ok {
+		return fmt.Errorf("model %s: %w", id, fs.ErrNotExist)
+	}
+	delete(c.ModelDetails, id)
+	c.DeletedModels = append(c.DeletedModels, id)
+	return nil
 }
 
 // Frames implements cmdutil.ClusterAPI.
@@ -237,4 +351,45 @@ func Factory(b *Backend, c *ClusterAPI) (*cmdutil.Factory, *iostreams.IOStreams)
 		Executable: func() (string, error) { return "/usr/bin/mlctl", nil },
 		Build:      cmdutil.BuildInfo{Version: "v0.0.0-test", Commit: "abc123", GoVersion: "go1.26"},
 	}, ios
+}
+
+// GBMModel is a binomial GBM as the leader describes it, for tests that
+// print models.
+func GBMModel() *api.Model {
+	return &api.Model{
+		ModelID: "gbm-1", Algo: "gbm", Target: "IsDelayed", Frame: "train_0", Valid: "train_1",
+		Kind: "binomial", Classes: []string{"0", "1"},
+		Params: map[string]any{"ntrees": 200.0, "max_depth": 6.0, "learn_rate": 0.1},
+		Metrics: api.Metrics{
+			Train: map[string]any{"auc": 0.8123456789, "logloss": 0.41, "nobs": 4000.0,
+				"confusion_matrix": map[string]any{"labels": []any{"0", "1"}}},
+			Valid: map[string]any{"auc": 0.74, "logloss": 0.52, "nobs": 1000.0},
+		},
+		TrainingTimeMS: 12345,
+		VariableImportance: []api.VarImp{
+			{Feature: "Origin", Importance: 50, Relative: 0.5, Percentage: 0.25},
+			{Feature: "DepTime", Importance: 100, Relative: 1, Percentage: 0.5},
+			{Feature: "Distance", Importance: 50, Relative: 0.5, Percentage: 0.25},
+		},
+		Iterations: 200, Features: []string{"DepTime", "Origin", "Distance"}, Rows: 4000,
+		Created: Now.Add(-5 * time.Minute),
+	}
+}
+
+// GLMModel is a binomial GLM with coefficients and their statistics.
+func GLMModel() *api.Model {
+	lambda := 0.0
+	return &api.Model{
+		ModelID: "glm-1", Algo: "glm", Target: "IsDelayed", Frame: "train_0",
+		Kind: "binomial", Classes: []string{"0", "1"},
+		Params:          map[string]any{"family": "binomial"},
+		Metrics:         api.Metrics{Train: map[string]any{"auc": 0.7, "aic": 5000.5, "null_deviance": 5500.25}},
+		Coefficients:    map[string]float64{"Intercept": -1.5, "DepTime": 0.001, "Distance": -0.0002},
+		StdCoefficients: map[string]float64{"Intercept": -0.9, "DepTime": 0.45, "Distance": -0.1},
+		StdErrors:       map[string]float64{"Intercept": 0.1, "DepTime": 0.0001, "Distance": 0.0001},
+		ZValues:         map[string]float64{"Intercept": -15, "DepTime": 10, "Distance": -2},
+		PValues:         map[string]float64{"Intercept": 0, "DepTime": 0, "Distance": 0.0455},
+		Lambda:          &lambda, Iterations: 5, TrainingTimeMS: 800,
+		Features: []string{"DepTime", "Distance"}, Rows: 4000, Created: Now.Add(-time.Hour),
+	}
 }

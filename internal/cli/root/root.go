@@ -3,7 +3,11 @@ package root
 import (
 	"github.com/mlctl/mlctl/internal/cli/cluster"
 	"github.com/mlctl/mlctl/internal/cli/frame"
+	"github.com/mlctl/mlctl/internal/cli/job"
+	"github.com/mlctl/mlctl/internal/cli/model"
+	"github.com/mlctl/mlctl/internal/cli/predict"
 	"github.com/mlctl/mlctl/internal/cli/quickstart"
+	"github.com/mlctl/mlctl/internal/cli/train"
 	"github.com/mlctl/mlctl/internal/cli/version"
 	"github.com/mlctl/mlctl/internal/cmdutil"
 	"github.com/spf13/cobra"
@@ -19,15 +23,18 @@ func NewCmdRoot(f *cmdutil.Factory, extra ...*cobra.Command) *cobra.Command {
 		Short: "Run distributed in-memory ML clusters on this machine or on YARN",
 		Long: `mlctl launches clusters of an in-memory ML engine, on this machine (the local
 backend) or on YARN, and drives them: import data into frames, summarise and
-split them, and stop the cluster when you are done.
+split them, train GBM and GLM models on them, score frames with the models,
+and stop the cluster when you are done.
 
 Start with:  mlctl quickstart
 
 Exit codes: 0 ok, 1 error, 2 usage, 3 denied by policy, 4 authentication
-(Kerberos), 5 timeout, 6 not found, 8 still pending.`,
+(Kerberos), 5 timeout, 6 not found, 8 still pending, 130 interrupted (Ctrl-C).`,
 		Example: `  mlctl cluster launch demo --nodes 3 --memory 1g --wait
   mlctl frame import --cluster demo examples/data/*.csv --name train
-  mlctl frame summary train --cluster demo
+  mlctl frame split train --cluster demo --ratios 0.8,0.2 --seed 42
+  mlctl train gbm --cluster demo --frame train_0 --valid train_1 --target IsDelayed --wait
+  mlctl predict --cluster demo --model MODEL --frame train_1
   mlctl cluster stop demo`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -49,6 +56,10 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 denied by policy, 4 authentication
 	cmd.AddCommand(
 		cluster.NewCmdCluster(f),
 		frame.NewCmdFrame(f),
+		train.NewCmdTrain(f, nil),
+		model.NewCmdModel(f),
+		predict.NewCmdPredict(f, nil),
+		job.NewCmdJob(f),
 		quickstart.NewCmdQuickstart(f, nil),
 		version.NewCmdVersion(f, nil),
 	)

@@ -204,7 +204,7 @@ def penalized(name, data, df, family, target, lam, alpha, weights="", offset="",
         C = 1.0 / (lam * d.W)
         solver_sk = "newton-cholesky" if alpha == 0 else "saga"
         m = LogisticRegression(C=C, l1_ratio=alpha, solver=solver_sk, tol=1e-15 if alpha == 0 else 1e-12,
-                               max_iter=1000 if alpha == 0 else 2_000_000)
+                               max_iter=1000 if alpha == 0 else 2_000_000, random_state=0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             m.fit(Zp, y, sample_weight=d.w)

@@ -60,7 +60,7 @@ class Design:
         return s
 
     def named(self, v):
-        return {k: float(x) for k, x in zip(self.names, v)}
+        return {k: float(x) + 0.0 for k, x in zip(self.names, v)}  # + 0.0: no "-0.0"
 
 # ---------------------------------------------------------------- families
 # d1, d2: first and second derivative of l_i with respect to eta.
