@@ -55,7 +55,9 @@ func NewCmdQuickstart(f *cmdutil.Factory, runF func(*QuickstartOptions) error) *
   1. launch a cluster named "quickstart" with 3 nodes of 1 GiB each and wait
      for it to form;
   2. import the bundled example data (5000 airline flights) as frame "airline";
-  3. print the frame's column summary and the cluster's status;
+  3. print the frame's column summary;
+  4. split it 80/20, train a GBM and a GLM to predict IsDelayed on the 80%,
+     and print their metrics on the held-out 20%; then the cluster's status;
   4. stop and delete the cluster.
 
 The cluster is stopped and deleted even if a step fails or you press Ctrl-C.
@@ -145,6 +147,10 @@ func Run(opts *QuickstartOptions) (err error) {
 		IO: ios, ClusterAPI: opts.ClusterAPI, Ctx: ctx, Cluster: ClusterName, Name: FrameName, Output: cmdutil.OutputTable,
 	})
 	if err != nil {
+		return err
+	}
+
+	if err := trainModels(ctx, opts); err != nil {
 		return err
 	}
 

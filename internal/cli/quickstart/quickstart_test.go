@@ -20,6 +20,12 @@ func fixtures() (*clitest.Backend, *clitest.ClusterAPI) {
 		Summaries: map[string]*api.Summary{"airline": {Name: "airline", Rows: 5000,
 			Columns: []api.ColumnSummary{{Name: "Month", Type: "categorical"}}}},
 		CloudStatus: &api.CloudStatus{Cluster: "quickstart", Healthy: true, Size: 3, Started: clitest.Now},
+		ModelDetails: map[string]*api.Model{
+			"gbm_delay": {ModelID: "gbm_delay", Algo: "gbm", TrainingTimeMS: 800,
+				Metrics: api.Metrics{Train: map[string]any{"auc": 0.9}, Valid: map[string]any{"auc": 0.71, "logloss": 0.6, "f1": 0.5}}},
+			"glm_delay": {ModelID: "glm_delay", Algo: "glm", TrainingTimeMS: 70,
+				Metrics: api.Metrics{Train: map[string]any{"auc": 0.68}, Valid: map[string]any{"auc": 0.66, "logloss": 0.64, "f1": 0.55}}},
+		},
 	}
 	return b, c
 }
@@ -43,7 +49,14 @@ func TestQuickstart(t *testing.T) {
 	if len(c.Imports) != 1 || c.Imports[0].Name != "airline" || !strings.HasSuffix(c.Imports[0].Paths[0], "/airline-sample.csv") {
 		t.Errorf("imports %+v", c.Imports)
 	}
-	for _, want := range []string{"# Launching cluster quickstart", "COLUMN\tTYPE", "Month\tcategorical", "health\thealthy", "# Stopping and deleting"} {
+	if len(c.Trains) != 2 || c.Trains[0].Algo != "gbm" || c.Trains[1].Algo != "glm" || c.Trains[0].Valid != "airline_valid" {
+		t.Errorf("trains %+v", c.Trains)
+	}
+	if len(c.Splits) != 1 || c.Splits[0].Frame != "airline" {
+		t.Errorf("splits %+v", c.Splits)
+	}
+	for _, want := range []string{"# Launching cluster quickstart", "COLUMN\tTYPE", "Month\tcategorical", "health\thealthy", "# Stopping and deleting",
+		"# Validation metrics", "gbm_delay\tgbm\t0.7100\t0.6000\t0.5000\t0.9000", "glm_delay\tglm\t0.6600"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)
 		}
