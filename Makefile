@@ -56,10 +56,12 @@ testcluster-down:
 testcluster-smoke:
 	bash testcluster/smoke.sh $(TC_DIR)
 
-# Side-by-side import benchmark against H2O-3, pandas, pyarrow and polars
-# (installed from PyPI into bench/peers/.venv). PEERS_ARGS=--10m adds 10M rows.
+# Side-by-side benchmarks against peers installed from PyPI into bench/peers/.venv:
+# CSV import (PEERS_ARGS=--10m adds 10M rows), then training against XGBoost,
+# LightGBM, scikit-learn and H2O-3 (TRAIN_ARGS="--rows 20000" for a quick run).
 bench-peers:
 	bench/peers/run.sh $(PEERS_ARGS)
+	bench/peers/train.sh $(TRAIN_ARGS)
 
 bench:
 	@set -e; for m in $(MODULES); do \

@@ -84,3 +84,13 @@ func BenchmarkGLMAirline(b *testing.B) {
 	req := api.TrainRequest{Algo: "glm", Target: "IsDelayed", GLM: &api.GLMParams{Family: "binomial", Lambda: &zero}}
 	benchTrain(b, 1, path, req, rows)
 }
+
+// A GLM with a 4,000-level categorical (Route): more than 2,000
+// coefficients, so solver auto takes L-BFGS.
+func BenchmarkGLMWideCategorical(b *testing.B) {
+	rows := benchRows()
+	path := generated(b, fmt.Sprintf("mlctl-airline-route-%d.csv", rows), func(w io.Writer) error { return gen.AirlineTrainWithRoute(w, rows, 1) })
+	zero := 0.0
+	req := api.TrainRequest{Algo: "glm", Target: "IsDelayed", GLM: &api.GLMParams{Family: "binomial", Lambda: &zero}}
+	benchTrain(b, 1, path, req, rows)
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side CSV import benchmark: mlctl against H2O-3, pandas, pyarrow and
-# polars on the generated airline-like CSV, pinned to 1 and to 2 cores. This
-# is what `make bench-peers` runs.
+# polars on the generated airline-like CSV, pinned to 1 and to 2 cores.
+# `make bench-peers` runs it, then train.sh.
 #
 #   bench/peers/run.sh            # 1M rows (about 32 MB)
 #   bench/peers/run.sh --10m      # 1M rows, then 10M rows (about 320 MB)

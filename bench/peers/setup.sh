@@ -24,6 +24,6 @@ if [[ ! -x "$venv/bin/python" ]]; then
 fi
 echo "setup.sh: installing $(grep -c '^[a-z]' "$req") pinned packages into $venv" >&2
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req"
-"$venv/bin/python" -c 'import h2o, pandas, pyarrow, polars' # fail now rather than mid-benchmark
+"$venv/bin/python" -c 'import h2o, pandas, pyarrow, polars, xgboost, lightgbm, sklearn' # fail now rather than mid-benchmark
 command -v java >/dev/null || echo "setup.sh: warning: no java on PATH; the H2O-3 rows will fail" >&2
 echo "$want" >"$stamp"

@@ -10,8 +10,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/mlctl/mlctl/bench/gen"
 )
@@ -25,33 +25,8 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*out, *rows, *seed); err != nil {
+	if err := gen.WriteFile(*out, func(w io.Writer) error { return gen.Airline(w, *rows, *seed) }); err != nil {
 		fmt.Fprintln(os.Stderr, "gen-airline:", err)
 		os.Exit(1)
 	}
-}
-
-func run(out string, rows int, seed int64) error {
-	if out == "-" {
-		return gen.Airline(os.Stdout, rows, seed)
-	}
-	f, err := os.CreateTemp(filepath.Dir(out), filepath.Base(out)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	err = gen.Airline(f, rows, seed)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, out)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
 }
