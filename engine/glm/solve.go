@@ -100,8 +100,20 @@ func (e *SingularError) Error() string {
 func ridgeSolve(a [][]float64, b []float64, l2 float64, d *design, names []string) ([]float64, error) {
 	p := len(a)
 	m := make([][]float64, p)
+	rhs := append([]float64(nil), b...)
 	for i := range m {
 		m[i] = append([]float64(nil), a[i]...)
+	}
+	for i := range m {
+		if a[i][i] == 0 {
+			// No training row has this level (a split can leave one out):
+			// its coefficient is 0, as if the column were not there.
+			for j := range m[i] {
+				m[i][j], m[j][i] = 0, 0
+			}
+			m[i][i], rhs[i] = 1, 0
+			continue
+		}
 		if d.penalized(i) {
 			m[i][i] += l2
 		}
@@ -109,7 +121,7 @@ func ridgeSolve(a [][]float64, b []float64, l2 float64, d *design, names []strin
 	if j, ok := cholesky(m); !ok {
 		return nil, &SingularError{Column: names[j]}
 	}
-	return cholSolve(m, b), nil
+	return cholSolve(m, rhs), nil
 }
 
 // cdSolve minimises ½βᵀAβ − bᵀβ + l1‖β‖₁ + l2/2‖β‖² (the intercept free)

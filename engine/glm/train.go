@@ -268,6 +268,9 @@ func (f *fitter) statistics(ctx context.Context, s *learn.Setup, beta [][]float6
 		}
 	}
 	res.Model = m
+	if n := f.emptySlots(ev); n > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d categorical level(s) have no training rows; their coefficients are 0", n))
+	}
 	if res.Lambda == 0 && f.k == 1 && (f.d.P <= WideDesign || f.wide != nil) {
 		if err := f.stdErrors(ev, beta[0], res); err != nil {
 			res.Notes = append(res.Notes, "no standard errors: "+err.Error())
@@ -283,6 +286,19 @@ func (f *fitter) stdErrors(ev passOut, beta []float64, res *Result) error {
 	p := f.d.P
 	var diag []float64
 	var covAt func(i, j int) float64
+	empty := make([]bool, p) // slots no training row has: no standard error
+	if f.wide != nil {
+		for k, v := range ev.WS.D {
+			empty[f.wide.DLo+k] = v == 0
+		}
+		for i, sl := range f.wide.R {
+			empty[sl] = ev.WS.RR[packed(f.wide.nr(), i, i)] == 0
+		}
+	} else {
+		for i := 0; i < p; i++ {
+			empty[i] = ev.G[packed(p, i, i)] == 0
+		}
+	}
 	if f.wide != nil {
 		var sinv [][]float64
 		var err error
@@ -301,6 +317,14 @@ func (f *fitter) stdErrors(ev passOut, beta []float64, res *Result) error {
 		}
 	} else {
 		a := dense(ev.G, p, 1)
+		for i := range a {
+			if empty[i] {
+				for j := range a {
+					a[i][j], a[j][i] = 0, 0
+				}
+				a[i][i] = 1
+			}
+		}
 		if j, ok := cholesky(a); !ok {
 			return &SingularError{Column: f.names[j]}
 		}
@@ -335,6 +359,10 @@ func (f *fitter) stdErrors(ev passOut, beta []float64, res *Result) error {
 			} else if sd := f.slotSD(i); sd != 1 {
 				v /= sd * sd
 			}
+		}
+		if empty[i] {
+			res.SE[i], res.Z[i], res.P[i] = math.NaN(), math.NaN(), math.NaN()
+			continue
 		}
 		se := math.Sqrt(v * res.Dispersion)
 		res.SE[i] = se
@@ -379,4 +407,25 @@ func Deviance(ctx context.Context, d mr.Driver, s *learn.Setup, res *Result, b l
 		return Deviances{}, err
 	}
 	return Deviances{Deviance: ev.Dev, NullDeviance: ev.NullDev}, nil
+}
+
+// emptySlots counts the coefficient slots no training row touched (from an
+// IRLS or eval pass of a single-class fit).
+func (f *fitter) emptySlots(ev passOut) int {
+	n := 0
+	switch {
+	case ev.WS != nil:
+		for _, v := range ev.WS.D {
+			if v == 0 {
+				n++
+			}
+		}
+	case ev.G != nil:
+		for i := 0; i < f.d.P; i++ {
+			if ev.G[packed(f.d.P, i, i)] == 0 {
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -120,6 +120,10 @@ func wideSolve(ws *wideSums, bfull []float64, w *wideLayout, d *design, scale, l
 	dg := make([]float64, nd)
 	for i := range dg {
 		dg[i] = ws.D[i] * scale
+		if dg[i] == 0 {
+			dg[i] = math.Inf(1) // a level no training row has: coefficient 0
+			continue
+		}
 		if d.penalized(w.DLo + i) {
 			dg[i] += l2
 		}
@@ -207,4 +211,3 @@ func wideSolve(ws *wideSums, bfull []float64, w *wideLayout, d *design, scale, l
 	return beta, diag, sinv, nil
 }
 
-var _ = math.Abs

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sort"
 	"sync"
 	"time"
@@ -65,6 +66,8 @@ type Registry struct {
 	// OnEnd, when set, is called after each job ends (e.g. to drop its node
 	// state).
 	OnEnd func(id string)
+	// Log, when set, receives the stack of a job that panicked.
+	Log func(format string, args ...any)
 }
 
 // New returns an empty registry.
@@ -85,7 +88,7 @@ func (r *Registry) Start(base context.Context, kind, target string, fn Func) api
 	go func() {
 		defer close(js.done)
 		defer cancel(nil)
-		res, err := fn(ctx, &Progress{r: r, js: js})
+		res, err := protect(func() (string, error) { return fn(ctx, &Progress{r: r, js: js}) })
 		r.mu.Lock()
 		js.job.Finished = r.clock()
 		js.job.Result = res
@@ -100,6 +103,10 @@ func (r *Registry) Start(base context.Context, kind, target string, fn Func) api
 			js.job.Error = err.Error()
 		}
 		r.mu.Unlock()
+		var pe *PanicError
+		if errors.As(err, &pe) && r.Log != nil {
+			r.Log("job %s panicked: %v\n%s", js.job.ID, pe.Value, pe.Stack)
+		}
 		if r.OnEnd != nil {
 			r.OnEnd(js.job.ID)
 		}
@@ -193,4 +200,24 @@ func (r *Registry) prune() {
 	for _, js := range finished[MaxFinished:] {
 		delete(r.jobs, js.job.ID)
 	}
+}
+
+// PanicError is a job that panicked: a bug, reported as the job's failure
+// instead of taking the leader (and the cluster) down with it.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("internal error (a bug; please report it with the leader's log): %v", e.Value)
+}
+
+func protect(fn func() (string, error)) (res string, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return fn()
 }

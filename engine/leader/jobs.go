@@ -2,10 +2,12 @@ package leader
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/engine/jobs"
+	"github.com/mlctl/mlctl/engine/mr"
 	"github.com/mlctl/mlctl/engine/node"
 )
 
@@ -22,6 +24,10 @@ func (l *Leader) startJob(kind, target string, fn func(ctx context.Context, p *j
 		res, err := fn(ctx, p)
 		if err != nil {
 			l.log.Printf("job %s failed: %v", p.ID(), err)
+			var pe *mr.PanicError
+			if errors.As(err, &pe) {
+				l.log.Printf("job %s: the task's stack:\n%s", p.ID(), pe.Stack)
+			}
 		}
 		return res, err
 	})

@@ -66,6 +66,7 @@ func New(cluster string, self *node.Node, members []cloud.Member, opts Options, 
 		l.health[i].last = now
 	}
 	l.jobs.OnEnd = l.endJob
+	l.jobs.Log = logger.Printf
 	self.OnHeartbeat = l.heartbeat
 	l.routes()
 	return l

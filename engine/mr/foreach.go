@@ -2,6 +2,8 @@ package mr
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"runtime"
 	"sync"
 )
@@ -34,7 +36,7 @@ func ForEachWorker(ctx context.Context, n int, fn func(worker, i int) error) err
 					errs[i] = context.Cause(ctx)
 					continue
 				}
-				errs[i] = fn(w, i)
+				errs[i] = Protect(func() error { return fn(w, i) })
 			}
 		}()
 	}
@@ -49,4 +51,25 @@ func ForEachWorker(ctx context.Context, n int, fn func(worker, i int) error) err
 		}
 	}
 	return nil
+}
+
+// PanicError is a task that panicked on a node: a bug, returned as an error
+// so the node (and the cluster) goes on.
+type PanicError struct {
+	Value any
+	Stack string
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("internal error in a task (a bug; the node log has the stack): %v", e.Value)
+}
+
+// Protect runs fn, turning a panic into a *PanicError.
+func Protect(fn func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Value: v, Stack: string(debug.Stack())}
+		}
+	}()
+	return fn()
 }

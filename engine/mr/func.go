@@ -123,7 +123,8 @@ func (e *evaluator[A, P]) eval(lo, hi int) (P, bool) {
 		for _, x := range e.local.Extra {
 			c.Extra = append(c.Extra, x[k])
 		}
-		p, err := e.f.Chunk(e.args, c)
+		var p P
+		err := Protect(func() (err error) { p, err = e.f.Chunk(e.args, c); return err })
 		if err != nil {
 			e.cancel(fmt.Errorf("chunk %d: %w", lo, err))
 			return zero, false

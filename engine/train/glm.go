@@ -119,7 +119,9 @@ func runGLM(ctx context.Context, d mr.Driver, req *api.TrainRequest) (*Output, e
 func byName(names []string, vals []float64) map[string]float64 {
 	m := make(map[string]float64, len(names))
 	for i, n := range names {
-		m[n] = vals[i]
+		if !math.IsNaN(vals[i]) { // a level no training row has: no statistic
+			m[n] = vals[i]
+		}
 	}
 	return m
 }
