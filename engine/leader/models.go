@@ -12,6 +12,7 @@ import (
 	"sort"
 
 	"github.com/mlctl/mlctl/engine/api"
+	"github.com/mlctl/mlctl/engine/frame"
 	"github.com/mlctl/mlctl/engine/jobs"
 	"github.com/mlctl/mlctl/engine/learn"
 	"github.com/mlctl/mlctl/engine/mr"
@@ -139,6 +140,9 @@ func (l *Leader) startTrain(req *api.TrainRequest) (api.Job, error) {
 	if req.Frame == "" {
 		return api.Job{}, badRequest(errors.New("no training frame given"))
 	}
+	if err := train.CheckRequest(frameLookup{l}, req); err != nil {
+		return api.Job{}, badInput(err)
+	}
 	if err := l.healthy(); err != nil {
 		return api.Job{}, err
 	}
@@ -224,4 +228,15 @@ func modelInfo(m *api.Model) api.ModelInfo {
 		mi.Metric, mi.Value = name, v
 	}
 	return mi
+}
+
+// frameLookup is the leader's frame map as learn.FrameLookup.
+type frameLookup struct{ l *Leader }
+
+func (f frameLookup) Frame(name string) (*frame.Frame, error) {
+	fr, ok := f.l.frame(name)
+	if !ok {
+		return nil, fmt.Errorf("frame %q does not exist: %w", name, mr.ErrNoFrame)
+	}
+	return fr, nil
 }

@@ -48,8 +48,114 @@ type Setup struct {
 // FeatureStats returns the training stats of feature j.
 func (s *Setup) FeatureStats(j int) stats.ColStats { return s.Stats[s.Bind.Features[j]] }
 
+// FrameLookup finds a frame's metadata (mr.Driver has it; so has the
+// leader before a job starts).
+type FrameLookup interface {
+	Frame(name string) (*frame.Frame, error)
+}
+
+// CheckSchema makes the checks that need only the frames' metadata: the
+// target, weights, offset and ignored columns exist and fit their roles,
+// the target's type fits the mode, the fold count fits the rows, and the
+// validation frame has the training columns with the same types. The
+// leader runs it before it starts a job; Prepare runs it again.
+func CheckSchema(fl FrameLookup, req *api.TrainRequest, mode string) error {
+	train, err := fl.Frame(req.Frame)
+	if err != nil {
+		return err
+	}
+	s := &Setup{Req: req, Train: train, Cols: map[string]int{}}
+	for i, c := range train.Columns {
+		s.Cols[c.Name] = i
+	}
+	if err := s.checkRoles(); err != nil {
+		return err
+	}
+	t := train.Columns[s.Cols[req.Target]]
+	switch {
+	case t.Type == frame.Categorical && mode == ModeRegression:
+		return Bad("choose a classification family or distribution, or import the column as numeric", "the target %q is categorical, but the model asked for is a regression", t.Name)
+	case t.Type == frame.Numeric && (mode == ModeMultinomial || mode == ModeClassification):
+		return Bad("import it with --col-type "+t.Name+"=categorical", "the target %q is numeric, but a multinomial model needs a categorical target", t.Name)
+	case t.Type != frame.Numeric && t.Type != frame.Categorical:
+		return Bad("", "the target %q is %s; it must be numeric or categorical", t.Name, t.Type)
+	case t.Type == frame.Categorical && len(t.Domain) > MaxClasses:
+		return Bad("", "the target %q has %d classes, more than %d", t.Name, len(t.Domain), MaxClasses)
+	}
+	if req.Valid == "" {
+		return nil
+	}
+	valid, err := fl.Frame(req.Valid)
+	if err != nil {
+		return err
+	}
+	vcols := map[string]frame.Column{}
+	for _, c := range valid.Columns {
+		vcols[c.Name] = c
+	}
+	for _, c := range train.Columns {
+		if c.Type == frame.String || slices.Contains(req.Ignore, c.Name) {
+			continue
+		}
+		vc, ok := vcols[c.Name]
+		if !ok {
+			return Bad("the validation frame needs the training frame's columns", "the validation frame %s has no column %q", valid.Name, c.Name)
+		}
+		if (vc.Type == frame.Categorical) != (c.Type == frame.Categorical) {
+			return Bad("import both frames with the same --col-type", "column %q is %s in the validation frame %s but %s in the training frame %s", c.Name, vc.Type, valid.Name, c.Type, train.Name)
+		}
+	}
+	return nil
+}
+
+// checkRoles checks the target, weights, offset, ignore and nfolds.
+func (s *Setup) checkRoles() error {
+	req, train := s.Req, s.Train
+	if req.Target == "" {
+		return Bad("give --target COLUMN", "no target column given")
+	}
+	if _, ok := s.Cols[req.Target]; !ok {
+		return Bad("mlctl frame summary "+train.Name+" lists its columns", "frame %s has no column %q (the target)", train.Name, req.Target)
+	}
+	roles := map[string]string{req.Target: "target"}
+	for _, r := range []struct{ name, role string }{{req.WeightsColumn, "weights"}, {req.OffsetColumn, "offset"}} {
+		if r.name == "" {
+			continue
+		}
+		c, ok := s.Cols[r.name]
+		if !ok {
+			return Bad("", "frame %s has no column %q (the %s column)", train.Name, r.name, r.role)
+		}
+		if prev, dup := roles[r.name]; dup {
+			return Bad("", "column %q cannot be both the %s and the %s column", r.name, prev, r.role)
+		}
+		if train.Columns[c].Type != frame.Numeric {
+			return Bad("", "the %s column %q is %s; it must be numeric", r.role, r.name, train.Columns[c].Type)
+		}
+		roles[r.name] = r.role
+	}
+	for _, ig := range req.Ignore {
+		if _, ok := s.Cols[ig]; !ok {
+			return Bad("", "--ignore names %q, which frame %s does not have", ig, train.Name)
+		}
+		if role, ok := roles[ig]; ok {
+			return Bad("", "--ignore names %q, which is the %s column", ig, role)
+		}
+	}
+	if req.NFolds == 1 || req.NFolds < 0 {
+		return Bad("use --nfolds 0 (none) or at least 2", "--nfolds %d is not a number of folds", req.NFolds)
+	}
+	if rows := train.Rows(); int64(req.NFolds) > rows {
+		return Bad("", "--nfolds %d is more than the %d rows of frame %s", req.NFolds, rows, train.Name)
+	}
+	return nil
+}
+
 // Prepare checks req against the frames before any work starts.
 func Prepare(ctx context.Context, d mr.Driver, req *api.TrainRequest, mode string) (*Setup, error) {
+	if err := CheckSchema(d, req, mode); err != nil {
+		return nil, err
+	}
 	train, err := d.Frame(req.Frame)
 	if err != nil {
 		return nil, err
@@ -58,45 +164,9 @@ func Prepare(ctx context.Context, d mr.Driver, req *api.TrainRequest, mode strin
 	for i, c := range train.Columns {
 		s.Cols[c.Name] = i
 	}
-	if req.Target == "" {
-		return nil, Bad("give --target COLUMN", "no target column given")
-	}
-	ti, ok := s.Cols[req.Target]
-	if !ok {
-		return nil, Bad("mlctl frame summary "+train.Name+" lists its columns", "frame %s has no column %q (the target)", train.Name, req.Target)
-	}
+	ti := s.Cols[req.Target]
 	tcol := train.Columns[ti]
-	roles := map[string]string{req.Target: "target"}
-	for _, r := range []struct{ name, role string }{{req.WeightsColumn, "weights"}, {req.OffsetColumn, "offset"}} {
-		if r.name == "" {
-			continue
-		}
-		c, ok := s.Cols[r.name]
-		if !ok {
-			return nil, Bad("", "frame %s has no column %q (the %s column)", train.Name, r.name, r.role)
-		}
-		if prev, dup := roles[r.name]; dup {
-			return nil, Bad("", "column %q cannot be both the %s and the %s column", r.name, prev, r.role)
-		}
-		if train.Columns[c].Type != frame.Numeric {
-			return nil, Bad("", "the %s column %q is %s; it must be numeric", r.role, r.name, train.Columns[c].Type)
-		}
-		roles[r.name] = r.role
-	}
-	for _, ig := range req.Ignore {
-		if _, ok := s.Cols[ig]; !ok {
-			return nil, Bad("", "--ignore names %q, which frame %s does not have", ig, train.Name)
-		}
-		if role, ok := roles[ig]; ok {
-			return nil, Bad("", "--ignore names %q, which is the %s column", ig, role)
-		}
-	}
-	if req.NFolds == 1 || req.NFolds < 0 {
-		return nil, Bad("use --nfolds 0 (none) or at least 2", "--nfolds %d is not a number of folds", req.NFolds)
-	}
-	if rows := train.Rows(); int64(req.NFolds) > rows {
-		return nil, Bad("", "--nfolds %d is more than the %d rows of frame %s", req.NFolds, rows, train.Name)
-	}
+	roles := map[string]string{req.Target: "target", req.WeightsColumn: "weights", req.OffsetColumn: "offset"}
 	s.Folds = req.NFolds
 
 	s.Stats, err = stats.Columns(ctx, d, train)

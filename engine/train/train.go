@@ -39,6 +39,24 @@ func Check(req *api.TrainRequest) error {
 	return learn.Bad("", "unknown algorithm %q: algo is gbm or glm", req.Algo)
 }
 
+// CheckRequest is Check and learn.CheckSchema: everything about a request
+// that the frames' metadata can tell, before a job starts.
+func CheckRequest(fl learn.FrameLookup, req *api.TrainRequest) error {
+	if err := Check(req); err != nil {
+		return err
+	}
+	mode := learn.ModeAuto
+	switch req.Algo {
+	case "gbm":
+		p, _ := gbm.Resolve(req.GBM, req.Seed)
+		mode = p.Mode()
+	case "glm":
+		p, _ := resolveGLM(req)
+		mode = p.Mode()
+	}
+	return learn.CheckSchema(fl, req, mode)
+}
+
 // Run trains the model req asks for.
 func Run(ctx context.Context, d mr.Driver, req *api.TrainRequest) (*Output, error) {
 	start := time.Now()
