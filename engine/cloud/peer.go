@@ -38,11 +38,16 @@ func NewPeer(s *Secrets) (*Peer, error) {
 	return &Peer{http: &http.Client{Transport: tr}, token: s.Token}, nil
 }
 
+// ErrorKindHeader carries the kind of a node's error (engine/mr's kinds),
+// so the caller can rebuild a typed error.
+const ErrorKindHeader = "X-Mlctl-Error-Kind"
+
 // RemoteError is an error a peer answered with.
 type RemoteError struct {
 	Addr   string
 	Status int
 	Msg    string
+	Kind   string // from ErrorKindHeader; "" when the peer sent none
 }
 
 func (e *RemoteError) Error() string { return e.Msg }
@@ -72,7 +77,7 @@ func (p *Peer) Call(ctx context.Context, addr, path string, in, out any) error {
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		return &RemoteError{Addr: addr, Status: resp.StatusCode, Msg: strings.TrimSpace(string(msg))}
+		return &RemoteError{Addr: addr, Status: resp.StatusCode, Msg: strings.TrimSpace(string(msg)), Kind: resp.Header.Get(ErrorKindHeader)}
 	}
 	if out == nil {
 		_, err = io.Copy(io.Discard, resp.Body)

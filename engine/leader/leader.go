@@ -106,16 +106,13 @@ func (l *Leader) call(ctx context.Context, idx int, path string, in any, out any
 		if _, remote := err.(*cloud.RemoteError); !remote {
 			l.probeNow(idx) // a node that cannot be reached may be gone: find out now
 		}
-		return fmt.Errorf("node %d (%s): %w", idx, m.Addr, unwrapRemote(err))
+		if re, ok := err.(*cloud.RemoteError); ok {
+			// The node's error keeps its kind across the network.
+			return &mr.RemoteError{Node: idx, Addr: m.Addr, Kind: re.Kind, Msg: re.Msg}
+		}
+		return fmt.Errorf("node %d (%s): %w", idx, m.Addr, err)
 	}
 	return nil
-}
-
-func unwrapRemote(err error) error {
-	if re, ok := err.(*cloud.RemoteError); ok {
-		return fmt.Errorf("%s", re.Msg)
-	}
-	return err
 }
 
 // forAll runs fn for every member index in parallel; the first error cancels

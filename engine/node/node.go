@@ -179,5 +179,10 @@ func httpError(w http.ResponseWriter, err error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		code = http.StatusNotFound
 	}
+	var pe *mr.PanicError
+	if errors.As(err, &pe) {
+		log.Printf("task panicked: %v\n%s", pe.Value, pe.Stack)
+	}
+	w.Header().Set(cloud.ErrorKindHeader, mr.KindOf(err))
 	http.Error(w, err.Error(), code)
 }
