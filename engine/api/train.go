@@ -101,10 +101,10 @@ type VarImp struct {
 
 // HistoryEntry is one scoring point during training.
 type HistoryEntry struct {
-	Iteration int     `json:"iteration"`
-	Train     float64 `json:"train"`
-	Valid     float64 `json:"valid,omitempty"`
-	Metric    string  `json:"metric"`
+	Iteration int      `json:"iteration"`
+	Train     *float64 `json:"train"` // null where not scored (a GBM scores the training rows every ntrees/25 trees)
+	Valid     *float64 `json:"valid"` // null without a validation frame
+	Metric    string   `json:"metric"`
 }
 
 // ModelInfo is one line of `model list`.

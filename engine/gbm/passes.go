@@ -252,6 +252,7 @@ type finishArgs struct {
 	Splits []nodeSplit
 	Leaves []leafValue
 	Last   bool // the iteration's last class: compute the next gradients
+	Loss   bool // and the training loss (every few iterations)
 	Dist   string
 }
 
@@ -292,7 +293,7 @@ var finishTask = mr.RegisterNode(&mr.NodeFunc[finishArgs, finishOut]{
 				}
 			}
 			if a.Last {
-				m, ls := st.gradients(a.Dist)
+				m, ls := st.gradients(a.Dist, a.Loss)
 				maxes[k] = m
 				loss[k] = chunkLoss{Index: c.Index, L: ls}
 			}

@@ -208,7 +208,7 @@ var binTask = mr.Register(&mr.Func[binArgs, maxima]{
 		st.q = make([]qrow, n)
 		st.order = make([]int32, n)
 		c.State.Store(stateKey(a.S.Run, c.Index), st)
-		m, _ := st.gradients(a.S.Dist)
+		m, _ := st.gradients(a.S.Dist, false)
 		return m, nil
 	},
 	Reduce: func(a, b maxima) maxima { return a.max(b) },
@@ -223,7 +223,7 @@ func (a lossSums) add(b lossSums) lossSums {
 
 // gradients computes g and h of every class from the margins, and the
 // rows' loss sums (row order, so each chunk's sums are deterministic).
-func (st *chunkState) gradients(dist string) (maxima, lossSums) {
+func (st *chunkState) gradients(dist string, withLoss bool) (maxima, lossSums) {
 	k := len(st.g)
 	var m maxima
 	var ls lossSums
@@ -249,12 +249,14 @@ func (st *chunkState) gradients(dist string) (maxima, lossSums) {
 			pr := scoring.Sigmoid(f)
 			st.g[0][i] = w * (pr - y)
 			st.h[0][i] = w * math.Max(pr*(1-pr), 1e-16)
-			pc := math.Min(math.Max(pr, 1e-15), 1-1e-15)
-			l := -(y*math.Log(pc) + (1-y)*math.Log(1-pc))
-			ls.Loss += w * l
-			ls.Dev += w * 2 * l
-			if (pr >= 0.5) != (y == 1) {
-				ls.Err += w
+			if withLoss {
+				pc := math.Min(math.Max(pr, 1e-15), 1-1e-15)
+				l := -(y*math.Log(pc) + (1-y)*math.Log(1-pc))
+				ls.Loss += w * l
+				ls.Dev += w * 2 * l
+				if (pr >= 0.5) != (y == 1) {
+					ls.Err += w
+				}
 			}
 		case "multinomial":
 			scoring.Softmax(st.F[i*k:(i+1)*k], p)
@@ -270,22 +272,26 @@ func (st *chunkState) gradients(dist string) (maxima, lossSums) {
 					best = c
 				}
 			}
-			pc := math.Min(math.Max(p[int(y)], 1e-15), 1-1e-15)
-			ls.Loss += w * -math.Log(pc)
-			ls.Dev += w * -2 * math.Log(pc)
-			if best != int(y) {
-				ls.Err += w
+			if withLoss {
+				pc := math.Min(math.Max(p[int(y)], 1e-15), 1-1e-15)
+				ls.Loss += w * -math.Log(pc)
+				ls.Dev += w * -2 * math.Log(pc)
+				if best != int(y) {
+					ls.Err += w
+				}
 			}
 		case "poisson":
 			mu := math.Exp(st.F[i])
 			st.g[0][i] = w * (mu - y)
 			st.h[0][i] = w * math.Max(mu, 1e-16)
-			d := -(y - mu)
-			if y > 0 {
-				d += y * math.Log(y/mu)
+			if withLoss {
+				d := -(y - mu)
+				if y > 0 {
+					d += y * math.Log(y/mu)
+				}
+				ls.Dev += w * 2 * d
+				ls.SE += w * (y - mu) * (y - mu)
 			}
-			ls.Dev += w * 2 * d
-			ls.SE += w * (y - mu) * (y - mu)
 		default: // gaussian
 			r := st.F[i] - y
 			st.g[0][i] = w * r

@@ -17,13 +17,13 @@ import (
 
 // Result is what training learned beside the model.
 type Result struct {
-	Gains      []float64 // total split gain per feature
-	History    []History
-	Trees      int // iterations kept
-	Stopped    bool
-	Notes      []string
-	Resolved   Params
-	Timings    Timings
+	Gains    []float64 // total split gain per feature
+	History  []History
+	Trees    int // iterations kept
+	Stopped  bool
+	Notes    []string
+	Resolved Params
+	Timings  Timings
 	// TrainScored and ValidScored are the frames' rows as the model scores
 	// them, gathered from the nodes (nil when early stopping dropped trees,
 	// or for fold models).
@@ -101,7 +101,7 @@ func Train(ctx context.Context, d mr.Driver, s *learn.Setup, p Params, folds lea
 		}
 	}
 	res.Timings.Setup = time.Since(started)
-	g := &grower{d: d, in: in, p: p, feats: feats, run: run, k: k, res: res}
+	g := &grower{d: d, in: in, p: p, feats: feats, run: run, k: k, res: res, hasValid: vin.Frame != nil, lastTrain: math.NaN()}
 	var best float64
 	bestIter, since := 0, 0
 	for it := 0; it < p.NTrees; it++ {
@@ -122,7 +122,10 @@ func Train(ctx context.Context, d mr.Driver, s *learn.Setup, p Params, folds lea
 			}
 		}
 		model.Trees = append(model.Trees, iterTrees...)
-		h := History{Iteration: it + 1, Metric: p.StoppingMetric, Train: historyValue(p.StoppingMetric, reduceLoss(loss), nil), Valid: math.NaN()}
+		h := History{Iteration: it + 1, Metric: p.StoppingMetric, Train: math.NaN(), Valid: math.NaN()}
+		if g.scoreTrain(it) {
+			h.Train = historyValue(p.StoppingMetric, reduceLoss(loss), nil)
+		}
 		if vin.Frame != nil {
 			t0 := time.Now()
 			vo, err := validTask.RunIn(ctx, d, vin, validArgs{Run: run, Trees: iterTrees, Dist: p.Distribution, InitF: initF, Gather: gather})
@@ -137,7 +140,13 @@ func Train(ctx context.Context, d mr.Driver, s *learn.Setup, p Params, folds lea
 		if math.IsNaN(watch) {
 			watch = h.Train
 		}
-		msg := fmt.Sprintf("%stree %d/%d train %s %.5g", label, it+1, p.NTrees, h.Metric, h.Train)
+		msg := fmt.Sprintf("%stree %d/%d", label, it+1, p.NTrees)
+		if !math.IsNaN(h.Train) {
+			g.lastTrain = h.Train
+		}
+		if !math.IsNaN(g.lastTrain) {
+			msg += fmt.Sprintf(" train %s %.5g", h.Metric, g.lastTrain)
+		}
 		if !math.IsNaN(h.Valid) {
 			msg += fmt.Sprintf(" valid %.5g", h.Valid)
 		}
@@ -232,13 +241,15 @@ func initialMargins(dist string, s sums, k int) []float64 {
 
 // grower grows one tree at a time.
 type grower struct {
-	d     mr.Driver
-	in    mr.Input
-	p     Params
-	feats []feat
-	run   string
-	k     int
-	res   *Result
+	hasValid  bool
+	lastTrain float64
+	d         mr.Driver
+	in        mr.Input
+	p         Params
+	feats     []feat
+	run       string
+	k         int
+	res       *Result
 }
 
 type tnode struct {
@@ -368,11 +379,19 @@ func (g *grower) tree(ctx context.Context, it, c int, sc scales) (scoring.Tree, 
 	}
 	t0 = time.Now()
 	defer func() { g.res.Timings.Finish += time.Since(t0) }()
-	fo, err := finishTask.RunIn(ctx, g.d, g.in, finishArgs{Run: g.run, Class: c, Splits: pending, Leaves: leaves, Last: c == g.k-1, Dist: g.p.Distribution})
+	fo, err := finishTask.RunIn(ctx, g.d, g.in, finishArgs{Run: g.run, Class: c, Splits: pending, Leaves: leaves, Last: c == g.k-1, Loss: g.scoreTrain(it), Dist: g.p.Distribution})
 	if err != nil {
 		return scoring.Tree{}, finishOut{}, err
 	}
 	return g.flatten(nodes, sc), fo, nil
+}
+
+// scoreTrain reports whether iteration it's training loss is computed: on
+// every 25th of the trees and the last (its log per row is a fifth of a
+// tree's time), or always when early stopping watches the training data.
+func (g *grower) scoreTrain(it int) bool {
+	every := max(1, g.p.NTrees/25)
+	return it%every == 0 || it == g.p.NTrees-1 || (g.p.StoppingRounds > 0 && !g.hasValid)
 }
 
 // leafValue is the Newton step -G/(H+l2), scaled for multinomial by

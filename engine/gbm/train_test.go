@@ -98,7 +98,7 @@ func TestTrainingAgreesWithScoringModel(t *testing.T) {
 			if len(m.ScoringHistory) != 15 {
 				t.Fatalf("%d history entries", len(m.ScoringHistory))
 			}
-			last := m.ScoringHistory[len(m.ScoringHistory)-1].Train
+			last := *m.ScoringHistory[len(m.ScoringHistory)-1].Train
 			var got float64
 			switch tc.metric {
 			case "logloss":
@@ -120,7 +120,7 @@ func TestTrainingAgreesWithScoringModel(t *testing.T) {
 			if own := scoreCSV(t, path, &gm, tc.target, tc.dist); math.Abs(own-last) > 1e-9*math.Abs(last) {
 				t.Errorf("the scoring model on the CSV gives %s %.15g, training %.15g", tc.metric, own, last)
 			}
-			if first := m.ScoringHistory[0].Train; !(last < first) {
+			if first := *m.ScoringHistory[0].Train; !(last < first) {
 				t.Errorf("%s did not fall: %g then %g", tc.metric, first, last)
 			}
 			if len(m.VariableImportance) != 3 || m.VariableImportance[0].Relative != 1 {

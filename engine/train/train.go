@@ -237,11 +237,16 @@ func runGBM(ctx context.Context, d mr.Driver, req *api.TrainRequest) (*Output, e
 	info.Iterations = res.Trees
 	info.Warnings = append(info.Warnings, res.Notes...)
 	for _, h := range res.History {
-		e := api.HistoryEntry{Iteration: h.Iteration, Train: h.Train, Metric: h.Metric}
-		if !math.IsNaN(h.Valid) {
-			e.Valid = h.Valid
+		e := api.HistoryEntry{Iteration: h.Iteration, Metric: h.Metric}
+		if !math.IsNaN(h.Train) {
+			v := h.Train
+			e.Train = &v
 		}
-		if !math.IsNaN(e.Train) {
+		if !math.IsNaN(h.Valid) {
+			v := h.Valid
+			e.Valid = &v
+		}
+		if e.Train != nil || e.Valid != nil {
 			info.ScoringHistory = append(info.ScoringHistory, e)
 		}
 	}
