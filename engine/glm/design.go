@@ -193,25 +193,11 @@ func (d *design) toStandard(b []float64) []float64 {
 // penalized reports whether slot s carries the penalty.
 func (d *design) penalized(s int) bool { return !d.Intercept || s != d.P-1 }
 
-// fromOriginal maps original-scale coefficients back to the solver's scale.
+// fromOriginal maps original-scale coefficients back to the solver's scale:
+// the standardized scale when the fit standardized, else unchanged.
 func (d *design) fromOriginal(b []float64) []float64 {
-	out := append([]float64(nil), b...)
 	if !d.Std {
-		return out
+		return append([]float64(nil), b...)
 	}
-	shift := 0.0
-	for j := range d.IsCat {
-		if d.IsCat[j] {
-			continue
-		}
-		s := d.Start[j]
-		out[s] = b[s] * d.SD[j]
-		if d.Center {
-			shift += b[s] * d.Mean[j]
-		}
-	}
-	if d.Intercept {
-		out[d.P-1] = b[d.P-1] + shift
-	}
-	return out
+	return d.toStandard(b)
 }

@@ -1,10 +1,8 @@
-package proc
+package proc_test
 
 import (
 	"context"
 	"fmt"
-	"io"
-	"log"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -15,67 +13,19 @@ import (
 	"time"
 
 	"github.com/mlctl/mlctl/engine/api"
-	"github.com/mlctl/mlctl/engine/cloud"
-	"github.com/mlctl/mlctl/engine/leader"
-	"github.com/mlctl/mlctl/engine/node"
+	"github.com/mlctl/mlctl/engine/proc/proctest"
 )
 
 // testCloud is a cloud of n nodes inside the test process.
 type testCloud struct {
-	dir     string
 	client  *api.Client
 	cancels []context.CancelFunc
-	done    []chan error
 }
 
 func startCloud(t *testing.T, n int, rangeSize int) *testCloud {
 	t.Helper()
-	dir := t.TempDir()
-	s, err := cloud.MintSecrets("test", time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cloud.SaveSecrets(dir, s); err != nil {
-		t.Fatal(err)
-	}
-	tc := &testCloud{dir: dir}
-	for i := 0; i < n; i++ {
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		tc.cancels = append(tc.cancels, cancel)
-		tc.done = append(tc.done, done)
-		cfg := Config{
-			Node: node.Config{Cluster: "test", Index: i, Size: n, Rendezvous: cloud.DirRendezvous{Dir: dir}, Secrets: s,
-				Log: log.New(io.Discard, "", 0)},
-			Heartbeat: 200 * time.Millisecond,
-			Leader:    leader.Options{HeartbeatTimeout: time.Second, RangeSize: rangeSize},
-		}
-		go func() { done <- Run(ctx, cfg) }()
-	}
-	t.Cleanup(func() {
-		for i, c := range tc.cancels {
-			c()
-			<-tc.done[i]
-		}
-	})
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		m, err := cloud.ReadLeader(dir)
-		if err == nil {
-			tc.client, err = api.NewClient(m.Addr, s.Token, s.CACertPEM)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, err := tc.client.Cloud(context.Background())
-			if err == nil && st.Formed {
-				return tc
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("cloud of %d did not form", n)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	c := proctest.Start(t, n, rangeSize)
+	return &testCloud{client: c.Client, cancels: c.Cancels}
 }
 
 // writeCSV writes rows of: x numeric (some NA), c categorical, y numeric with
