@@ -45,9 +45,6 @@ type levelOut struct{ Hists [][]int64 }
 var levelTask = mr.RegisterNode(&mr.NodeFunc[levelArgs, levelOut]{
 	Name: "gbm.level",
 	Run: func(ctx context.Context, a levelArgs, local *mr.Local) (levelOut, error) {
-		if len(a.Splits) >= 4*mr.Workers(len(a.Splits)) && a.Quant == nil {
-			return levelBySplit(ctx, a, local)
-		}
 		workers := mr.Workers(len(local.Indices))
 		acc := make([]levelOut, workers)
 		scr := make([][]int32, workers)
@@ -102,38 +99,6 @@ var levelTask = mr.RegisterNode(&mr.NodeFunc[levelArgs, levelOut]{
 	},
 	Merge: func(dst *levelOut, src levelOut) { addHists(dst, src) },
 })
-
-// levelBySplit is the level pass when there are many splits: a worker
-// takes one split and walks its node's rows in every local chunk into that
-// split's one histogram, which stays in cache (a Higgs-like histogram is
-// 28 × 256 bins × 24 bytes), instead of every worker touching every split's
-// histogram per chunk. Splits own disjoint rows, so they run in parallel.
-func levelBySplit(ctx context.Context, a levelArgs, local *mr.Local) (levelOut, error) {
-	sts := make([]*chunkState, len(local.Indices))
-	maxNode := int32(0)
-	for _, sp := range a.Splits {
-		maxNode = max(maxNode, sp.Left, sp.Right)
-	}
-	for k, idx := range local.Indices {
-		st, err := chunkOf(a.Run, &mr.Chunk{Index: idx, State: local.State})
-		if err != nil {
-			return levelOut{}, err
-		}
-		st.setRange(maxNode, 0, 0) // grow start/end before the workers write them
-		sts[k] = st
-	}
-	out := levelOut{Hists: make([][]int64, len(a.Build))}
-	scr := make([][]int32, mr.Workers(len(a.Splits)))
-	err := mr.ForEachWorker(ctx, len(a.Splits), func(w, i int) error {
-		h := make([]int64, a.Lay.Len())
-		for _, st := range sts {
-			scr[w] = st.applyBuild(&a.Splits[i], a.Build[i], &a.Lay, h, scr[w])
-		}
-		out.Hists[i] = h
-		return nil
-	})
-	return out, err
-}
 
 func addHists(dst *levelOut, src levelOut) {
 	for i, h := range src.Hists {

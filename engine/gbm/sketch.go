@@ -24,6 +24,9 @@ const distinctCap = MaxNBins
 
 // NewSketch summarises vals (NaN skipped) with weights w (nil = 1).
 func NewSketch(vals, w []float64) Sketch {
+	if unitWeights(w) {
+		return unweightedSketch(vals)
+	}
 	type vw struct{ v, w float64 }
 	pts := make([]vw, 0, len(vals))
 	for i, v := range vals {
@@ -184,4 +187,42 @@ func BinOf(edges []float64, v float64) int {
 		return len(edges) + 1
 	}
 	return sort.SearchFloat64s(edges, v)
+}
+
+// unitWeights reports whether every weight is 1 (or there are none).
+func unitWeights(w []float64) bool {
+	for _, x := range w {
+		if x != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// unweightedSketch is NewSketch for unit weights: a plain float sort, then
+// runs of equal values counted.
+func unweightedSketch(vals []float64) Sketch {
+	xs := make([]float64, 0, len(vals))
+	for _, v := range vals {
+		if !math.IsNaN(v) {
+			xs = append(xs, v)
+		}
+	}
+	slices.Sort(xs)
+	var s Sketch
+	for _, v := range xs {
+		if n := len(s.V); n > 0 && s.V[n-1] == v {
+			s.W[n-1]++
+			continue
+		}
+		s.V = append(s.V, v)
+		s.W = append(s.W, 1)
+	}
+	if len(s.V) <= distinctCap {
+		s.Distinct = slices.Clone(s.V)
+	} else {
+		s.Over = true
+	}
+	s.compress()
+	return s
 }
