@@ -22,16 +22,16 @@ type TrainRequest struct {
 
 // GBMParams are the GBM's parameters.
 type GBMParams struct {
-	NTrees            int     `json:"ntrees"`         // default 50
-	MaxDepth          int     `json:"max_depth"`      // default 5
-	LearnRate         float64 `json:"learn_rate"`     // default 0.1
-	MinRows           float64 `json:"min_rows"`       // default 10 (weighted rows per leaf)
-	NBins             int     `json:"nbins"`          // default 255 (max 255)
-	SampleRate        float64 `json:"sample_rate"`    // default 1
+	NTrees            int     `json:"ntrees"`          // default 50
+	MaxDepth          int     `json:"max_depth"`       // default 5
+	LearnRate         float64 `json:"learn_rate"`      // default 0.1
+	MinRows           float64 `json:"min_rows"`        // default 10 (weighted rows per leaf)
+	NBins             int     `json:"nbins"`           // default 255 (max 255)
+	SampleRate        float64 `json:"sample_rate"`     // default 1
 	ColSampleRate     float64 `json:"col_sample_rate"` // default 1, per tree
-	Distribution      string  `json:"distribution"`   // auto|gaussian|bernoulli|multinomial|poisson
+	Distribution      string  `json:"distribution"`    // auto|gaussian|bernoulli|multinomial|poisson
 	StoppingRounds    int     `json:"stopping_rounds"`
-	StoppingMetric    string  `json:"stopping_metric"` // auto|logloss|auc|rmse|deviance|error
+	StoppingMetric    string  `json:"stopping_metric"`    // auto|logloss|auc|rmse|deviance|error
 	StoppingTolerance float64 `json:"stopping_tolerance"` // default 1e-3 (relative)
 	L2                float64 `json:"l2"`                 // hessian regularisation lambda, default 0
 }

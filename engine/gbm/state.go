@@ -22,15 +22,15 @@ func (f feat) NBins() int { return f.Bins + 1 }
 
 // chunkState is one training chunk's job state on its node.
 type chunkState struct {
-	n    int
+	n int
 	// bins holds every row's bins row by row (nf per row): a leaf's rows are
 	// scattered, and one row's bins share a cache line, where a column
 	// layout would miss once per feature.
 	bins []uint16
 	nf   int
-	y    []float64  // response: value, or class index
-	w    []float64  // weight; 0 for rows left out (NA response, folds)
-	F    []float64  // margins, n*K
+	y    []float64 // response: value, or class index
+	w    []float64 // weight; 0 for rows left out (NA response, folds)
+	F    []float64 // margins, n*K
 	g, h [][]float64
 	// The current tree's quantised gradient, hessian and weight (sampled
 	// rows only).
@@ -43,7 +43,8 @@ type chunkState struct {
 
 // State keys: one run (a model, or one cross-validation fold's model) of a
 // job keeps its chunks under "gbm/<run>/".
-func runPrefix(run string) string       { return "gbm/" + run + "/" }
+func runPrefix(run string) string { return "gbm/" + run + "/" }
+
 // qrow is a row's quantised gradient, hessian and weight for the current
 // tree, together so a scattered row costs one cache miss, not three.
 type qrow struct{ G, H, C int32 }

@@ -35,11 +35,11 @@ type passArgs struct {
 // passOut are the sums of one pass. G is the upper triangle of XᵀWX
 // packed row by row.
 type passOut struct {
-	G, B, Grad              []float64
-	W, Loss, Dev, Pearson   float64
-	LogLik, NullDev         float64
-	Rows                    int64
-	WS                      *wideSums
+	G, B, Grad            []float64
+	W, Loss, Dev, Pearson float64
+	LogLik, NullDev       float64
+	Rows                  int64
+	WS                    *wideSums
 }
 
 func (a passOut) add(b passOut) passOut {

@@ -210,4 +210,3 @@ func wideSolve(ws *wideSums, bfull []float64, w *wideLayout, d *design, scale, l
 	}
 	return beta, diag, sinv, nil
 }
-

@@ -71,7 +71,9 @@ type Registry struct {
 }
 
 // New returns an empty registry.
-func New() *Registry { return &Registry{jobs: map[string]*job{}, clock: func() time.Time { return time.Now().UTC() }} }
+func New() *Registry {
+	return &Registry{jobs: map[string]*job{}, clock: func() time.Time { return time.Now().UTC() }}
+}
 
 // Start runs fn in the background under a context derived from base (which
 // a lost node cancels) and returns the job as it starts.

@@ -38,11 +38,11 @@ type Setup struct {
 	Schema scoring.Schema
 	Kind   string // Regression, Binomial, Multinomial
 	Bind   *Binding
-	VBind  *Binding             // on Valid
-	Stats  []stats.ColStats     // of Train, per column
-	Folds  int                  // 0 = no cross-validation
-	Notes  []string             // warnings for the job
-	Cols   map[string]int       // Train column by name
+	VBind  *Binding         // on Valid
+	Stats  []stats.ColStats // of Train, per column
+	Folds  int              // 0 = no cross-validation
+	Notes  []string         // warnings for the job
+	Cols   map[string]int   // Train column by name
 }
 
 // FeatureStats returns the training stats of feature j.

@@ -3,8 +3,8 @@ package mr
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"runtime"
+	"runtime/debug"
 	"sync"
 )
 
