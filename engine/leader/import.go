@@ -51,7 +51,7 @@ type importPlan struct {
 	empty   []bool // unit whose range lies inside the previous unit's last record
 }
 
-func (l *Leader) plan(files []inputFile, groups []int, header bool) *importPlan {
+func (l *Leader) plan(files []inputFile, groups []int, header bool, perms [][]int) *importPlan {
 	b := make([]byte, 8)
 	rand.Read(b)
 	p := &importPlan{id: hex.EncodeToString(b), files: files}
@@ -60,6 +60,9 @@ func (l *Leader) plan(files []inputFile, groups []int, header bool) *importPlan 
 			u.ID = len(p.units)
 			u.File = f.path
 			u.Kind = f.kind
+			if perms != nil {
+				u.Perm = perms[fi]
+			}
 			p.units = append(p.units, u)
 			p.fileOf = append(p.fileOf, fi)
 		}
@@ -113,7 +116,11 @@ func (l *Leader) importFrame(ctx context.Context, req *api.ImportRequest, progre
 	if err != nil {
 		return err
 	}
-	p := l.plan(files, groups, setup.Header)
+	perms, err := headerPerms(ctx, files, setup)
+	if err != nil {
+		return err
+	}
+	p := l.plan(files, groups, setup.Header, perms)
 	defer func() {
 		if err != nil {
 			l.abortImport(p.id)

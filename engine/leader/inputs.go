@@ -176,3 +176,72 @@ func setupFor(ctx context.Context, files []inputFile, opt parse.GuessOptions) (*
 	}
 	return s, nil, nil
 }
+
+// headerPerms reads the header of every file after the first and matches it
+// to the first file's columns by name: a file with the same names in
+// another order gets the permutation from its columns to the frame's
+// (perm[i] = frame column of the file's column i; nil when the order is
+// the same); a file with other names is refused, naming it and the columns.
+func headerPerms(ctx context.Context, files []inputFile, setup *parse.Setup) ([][]int, error) {
+	perms := make([][]int, len(files))
+	if !setup.Header || files[0].kind == node.UnitParquet {
+		return perms, nil
+	}
+	index := make(map[string]int, len(setup.Names))
+	for i, n := range setup.Names {
+		index[n] = i
+	}
+	for fi := 1; fi < len(files); fi++ {
+		smp, err := sample(ctx, files[fi])
+		if err != nil {
+			return nil, err
+		}
+		hs, err := parse.Guess(smp, files[fi].path, parse.GuessOptions{Sep: setup.Sep, Header: "yes"})
+		if err != nil {
+			return nil, badRequest(err)
+		}
+		names := hs.Names
+		var missing, extra []string
+		seen := map[string]bool{}
+		for _, n := range names {
+			if _, ok := index[n]; !ok || seen[n] {
+				extra = append(extra, n)
+			}
+			seen[n] = true
+		}
+		for _, n := range setup.Names {
+			if !seen[n] {
+				missing = append(missing, n)
+			}
+		}
+		if len(missing) > 0 || len(extra) > 0 || len(names) != len(setup.Names) {
+			return nil, &codedError{status: 400, code: "bad_request",
+				err: fmt.Errorf("%s has other columns than %s: %s", files[fi].path, files[0].path, columnDiff(missing, extra)),
+				hint: "import files with the same header names (in any order) together, or each file as its own frame"}
+		}
+		same := true
+		perm := make([]int, len(names))
+		for i, n := range names {
+			perm[i] = index[n]
+			same = same && perm[i] == i
+		}
+		if !same {
+			perms[fi] = perm
+		}
+	}
+	return perms, nil
+}
+
+func columnDiff(missing, extra []string) string {
+	var parts []string
+	if len(missing) > 0 {
+		parts = append(parts, "missing "+strings.Join(missing, ", "))
+	}
+	if len(extra) > 0 {
+		parts = append(parts, "unknown or repeated "+strings.Join(extra, ", "))
+	}
+	if len(parts) == 0 {
+		return "a different number of columns"
+	}
+	return strings.Join(parts, "; ")
+}

@@ -59,7 +59,16 @@ func (n *Node) Parse(ctx context.Context, req *ParseRequest) (*ParseResponse, er
 	kept := make([][]*parse.Result, len(req.Units))
 	err := mr.ForEach(ctx, len(req.Units), func(i int) error {
 		u := req.Units[i]
-		subs, err := n.parseUnit(ctx, u, files[u.File], &setup, req.RangeSize)
+		us := &setup
+		if u.Perm != nil {
+			us = permutedSetup(&setup, u.Perm)
+		}
+		subs, err := n.parseUnit(ctx, u, files[u.File], us, req.RangeSize)
+		if err == nil && u.Perm != nil {
+			for _, r := range subs {
+				toFrameOrder(r, u.Perm)
+			}
+		}
 		out[i].ID = u.ID
 		if err != nil {
 			out[i].Err = err.Error()
@@ -301,3 +310,34 @@ func encodeResult(r *parse.Result, cols []frame.Column, remap [][]int32) ([]chun
 
 // remoteOverflow is how far past a range's end a remote read first goes.
 var remoteOverflow int64 = 1 << 20
+
+// permutedSetup is the setup in a file's own column order: the file's
+// column i is the frame's column perm[i].
+func permutedSetup(s *parse.Setup, perm []int) *parse.Setup {
+	out := *s
+	out.Names = make([]string, len(perm))
+	out.Types = make([]frame.Type, len(perm))
+	out.Overridden = make([]bool, len(perm))
+	for i, j := range perm {
+		out.Names[i] = s.Names[j]
+		out.Types[i] = s.Types[j]
+		if j < len(s.Overridden) {
+			out.Overridden[i] = s.Overridden[j]
+		}
+	}
+	return &out
+}
+
+// toFrameOrder puts a result parsed in the file's order into the frame's.
+func toFrameOrder(r *parse.Result, perm []int) {
+	cols := make([]parse.Column, len(r.Cols))
+	for i, j := range perm {
+		cols[j] = r.Cols[i]
+	}
+	r.Cols = cols
+	for k := range r.Mismatches {
+		if c := r.Mismatches[k].Column; c >= 0 && c < len(perm) {
+			r.Mismatches[k].Column = perm[c]
+		}
+	}
+}

@@ -38,6 +38,9 @@ type Unit struct {
 	AtRecordStart bool
 	SkipHeader    bool
 	RowGroup      int
+	// Perm, for a file whose header has the frame's columns in another
+	// order: Perm[i] is the frame column of the file's column i.
+	Perm []int
 }
 
 // ParseRequest asks a node to parse units with one setup. The parsed rows stay

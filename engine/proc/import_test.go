@@ -165,3 +165,40 @@ func TestFailedReplaceKeepsTheOldFrame(t *testing.T) {
 		t.Fatalf("frames %+v", frames)
 	}
 }
+
+// Later files are matched to the first by header name: the same columns in
+// another order land in the right columns; other columns are refused,
+// naming the file and what differs.
+func TestMultiFileImportMatchesHeadersByName(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a.csv", "x,c,y\n1,p,10\n2,q,20\n")
+	b := write("b.csv", "y,x,c\n30,3,r\n40,4,p\n")
+	c := startCloud(t, 2, 0)
+	importWait(t, c.client, api.ImportRequest{Paths: []string{a, b}, Name: "ab"})
+	s, err := c.client.Summary(context.Background(), "ab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Rows != 4 || s.Columns[0].Name != "x" || *s.Columns[0].Max != 4 || *s.Columns[2].Max != 40 || *s.Columns[1].Cardinality != 3 {
+		t.Fatalf("columns misaligned: %+v %v %v", s.Columns, *s.Columns[0].Max, *s.Columns[2].Max)
+	}
+	bad := write("bad.csv", "x,c,z\n5,p,50\n")
+	ctx := context.Background()
+	j, err := c.client.ImportFrame(ctx, api.ImportRequest{Paths: []string{a, bad}, Name: "abad"})
+	if err == nil {
+		j, err = c.client.WaitJob(ctx, j.ID, nil)
+	}
+	if err == nil || !strings.Contains(err.Error(), "bad.csv") || !strings.Contains(err.Error(), "missing y") || !strings.Contains(err.Error(), "z") {
+		t.Fatalf("a file with other columns: %v", err)
+	}
+	if _, err := c.client.Frame(ctx, "abad"); err == nil {
+		t.Error("a refused import left a frame")
+	}
+}
