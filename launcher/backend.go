@@ -3,6 +3,7 @@ package launcher
 import (
 	"context"
 	"io"
+	"path/filepath"
 	"time"
 )
 
@@ -32,7 +33,8 @@ type Record struct {
 	CreatedAt   time.Time `json:"created_at"`
 	StoppedAt   time.Time `json:"stopped_at,omitempty"`
 	Leader      string    `json:"leader,omitempty"`       // host:port of the leader API
-	Token       string    `json:"token,omitempty"`        // bearer token for the leader API
+	Token       string    `json:"token,omitempty"`        // bearer token for the leader API; never printed (see Redacted)
+	TokenIn     string    `json:"token_in,omitempty"`     // in printed records: where the token is kept
 	CACert      string    `json:"ca_cert,omitempty"`      // PEM of the cluster CA
 	AppID       string    `json:"app_id,omitempty"`       // yarn
 	PIDs        []int     `json:"pids,omitempty"`         // local
@@ -67,4 +69,23 @@ type Backend interface {
 	Delete(ctx context.Context, name string) error
 	// Logs writes node's log (node < 0: all nodes, each line prefixed).
 	Logs(ctx context.Context, name string, node int, w io.Writer) error
+}
+
+// Redacted is the record as mlctl prints it: without the bearer token,
+// which would end up in CI logs and on shared screens, and with TokenIn
+// saying where the token is kept instead.
+func Redacted(r Record) Record {
+	if r.Token == "" {
+		return r
+	}
+	r.Token = ""
+	switch {
+	case r.Dir != "":
+		r.TokenIn = filepath.Join(r.Dir, recordFile) + " (mode 0600)"
+	case r.Backend == "yarn" && r.Owner != "":
+		r.TokenIn = "hdfs:///user/" + r.Owner + "/.mlctl/clusters/" + r.Name + "/record.json (mode 0600)"
+	default:
+		r.TokenIn = "the cluster record (mode 0600)"
+	}
+	return r
 }

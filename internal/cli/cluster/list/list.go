@@ -68,10 +68,11 @@ func Run(opts *ListOptions) error {
 	}
 	sort.Slice(recs, func(i, j int) bool { return recs[i].Name < recs[j].Name })
 	if opts.Output.IsData() {
-		if recs == nil {
-			recs = []launcher.Record{}
+		out := []launcher.Record{}
+		for _, r := range recs {
+			out = append(out, launcher.Redacted(r))
 		}
-		return cmdutil.WriteData(opts.IO.Out, opts.Output, recs)
+		return cmdutil.WriteData(opts.IO.Out, opts.Output, out)
 	}
 	if len(recs) == 0 && opts.IO.IsStdoutTTY() {
 		fmt.Fprintln(opts.IO.ErrOut, "no clusters yet; start one with: mlctl cluster launch NAME --wait")

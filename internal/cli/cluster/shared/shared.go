@@ -65,7 +65,8 @@ func StateStyle(cs iostreams.ColorScheme, state string) func(string) string {
 // LEADER, or the whole record for --output json|yaml.
 func PrintRecord(ios *iostreams.IOStreams, format cmdutil.OutputFormat, rec *launcher.Record) error {
 	if format.IsData() {
-		return cmdutil.WriteData(ios.Out, format, rec)
+		red := launcher.Redacted(*rec)
+		return cmdutil.WriteData(ios.Out, format, &red)
 	}
 	tp := cmdutil.NewTablePrinter(ios)
 	tp.Header("NAME", "STATE", "NODES", "MEMORY", "LEADER")

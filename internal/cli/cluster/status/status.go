@@ -108,7 +108,12 @@ func Run(opts *StatusOptions) error {
 func printStatus(opts *StatusOptions, st *Status) error {
 	ios := opts.IO
 	if opts.Output.IsData() {
-		return cmdutil.WriteData(ios.Out, opts.Output, st)
+		out := *st
+		if st.Record != nil {
+			red := launcher.Redacted(*st.Record)
+			out.Record = &red
+		}
+		return cmdutil.WriteData(ios.Out, opts.Output, &out)
 	}
 	now := opts.Now()
 	rec := st.Record
