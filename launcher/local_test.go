@@ -146,8 +146,8 @@ func TestThreeNodeSummaryEqualsSingleProcess(t *testing.T) {
 	}
 	for i := range three.Columns {
 		a, b := three.Columns[i], one.Columns[i]
-		for _, pair := range [][2]*float64{{a.Min, b.Min}, {a.Max, b.Max}, {a.Mean, b.Mean}, {a.SD, b.SD}} {
-			if (pair[0] == nil) != (pair[1] == nil) || (pair[0] != nil && math.Float64bits(*pair[0]) != math.Float64bits(*pair[1])) {
+		for _, pair := range [][2]*api.Number{{a.Min, b.Min}, {a.Max, b.Max}, {a.Mean, b.Mean}, {a.SD, b.SD}} {
+			if (pair[0] == nil) != (pair[1] == nil) || (pair[0] != nil && math.Float64bits(float64(*pair[0])) != math.Float64bits(float64(*pair[1]))) {
 				t.Errorf("column %s: 3 nodes %+v, 1 node %+v", a.Name, a, b)
 			}
 		}

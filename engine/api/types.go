@@ -66,8 +66,9 @@ type FrameInfo struct {
 	Source   string `json:"source"`
 }
 
-// Summary is `frame summary --output json`. Numeric fields are null where
-// they do not apply (min/max/mean/sd of a categorical or string column,
+// Summary is `frame summary --output json`. Numbers that JSON cannot hold
+// are the strings "Infinity", "-Infinity", "NaN" (see Number). Numeric
+// fields are null where they do not apply (min/max/mean/sd of a categorical or string column,
 // cardinality of a numeric one, or a numeric column that is all NA).
 type Summary struct {
 	Name    string          `json:"name"`
@@ -80,10 +81,10 @@ type ColumnSummary struct {
 	Name        string   `json:"name"`
 	Type        string   `json:"type"`
 	NACount     int64    `json:"na_count"`
-	Min         *float64 `json:"min"`
-	Max         *float64 `json:"max"`
-	Mean        *float64 `json:"mean"`
-	SD          *float64 `json:"sd"`
+	Min         *Number `json:"min"`
+	Max         *Number `json:"max"`
+	Mean        *Number `json:"mean"`
+	SD          *Number `json:"sd"`
 	Cardinality *int64   `json:"cardinality"`
 }
 

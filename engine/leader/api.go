@@ -239,7 +239,15 @@ func writeErr(w http.ResponseWriter, err error) {
 	json.NewEncoder(w).Encode(body)
 }
 
+// writeJSON answers v, encoded in full before anything is sent, so an
+// answer JSON cannot carry is a clear 500, never a cut-off body (which a
+// client reads as EOF).
 func writeJSON(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeErr(w, fmt.Errorf("the leader could not encode its answer (a bug; please report it): %w", err))
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(v)
+	w.Write(append(b, '\n'))
 }

@@ -3,6 +3,7 @@ package proc_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -200,5 +201,26 @@ func TestMultiFileImportMatchesHeadersByName(t *testing.T) {
 	}
 	if _, err := c.client.Frame(ctx, "abad"); err == nil {
 		t.Error("a refused import left a frame")
+	}
+}
+
+// A numeric column with inf, or whose sum overflows, still has a summary.
+func TestSummaryOfInfiniteColumns(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "inf.csv")
+	if err := os.WriteFile(path, []byte("a,b,c\n1,1e308,x\ninf,1e308,y\n-inf,1e308,x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := startCloud(t, 1, 0)
+	importWait(t, c.client, api.ImportRequest{Paths: []string{path}, Name: "inf", ColTypes: map[string]string{"a": "numeric"}})
+	s, err := c.client.Summary(context.Background(), "inf")
+	if err != nil {
+		t.Fatalf("summary of a column with inf: %v", err)
+	}
+	a, b := s.Columns[0], s.Columns[1]
+	if !math.IsInf(float64(*a.Max), 1) || !math.IsInf(float64(*a.Min), -1) || !math.IsNaN(float64(*a.Mean)) {
+		t.Errorf("column a: min %v max %v mean %v", *a.Min, *a.Max, *a.Mean)
+	}
+	if b.Mean == nil || float64(*b.Mean) != 1e308 {
+		t.Errorf("column b (sum overflows): mean %v", float64(*b.Mean))
 	}
 }

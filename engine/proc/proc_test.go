@@ -107,11 +107,11 @@ func TestSummarySameOnAnyNodeCount(t *testing.T) {
 	}
 }
 
-func deref(p *float64) float64 {
+func deref(p *api.Number) float64 {
 	if p == nil {
 		return math.NaN()
 	}
-	return *p
+	return float64(*p)
 }
 
 func card(c api.ColumnSummary) int64 {

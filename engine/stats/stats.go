@@ -46,6 +46,17 @@ func ChunkStats(vals []float64) ColStats {
 		return s
 	}
 	s.Mean = sum / float64(s.N)
+	if math.IsInf(sum, 0) && !math.IsInf(s.Min, 0) && !math.IsInf(s.Max, 0) {
+		// Finite values whose sum overflows: a running mean cannot.
+		s.Mean = 0
+		k := 0.0
+		for _, v := range vals {
+			if !math.IsNaN(v) {
+				k++
+				s.Mean += (v - s.Mean) / k
+			}
+		}
+	}
 	for _, v := range vals {
 		if !math.IsNaN(v) {
 			d := v - s.Mean
@@ -145,4 +156,4 @@ func SummaryOf(f *frame.Frame, stats []ColStats) *api.Summary {
 	return s
 }
 
-func ptr(v float64) *float64 { return &v }
+func ptr(v float64) *api.Number { return api.NumberPtr(v) }

@@ -79,14 +79,14 @@ func Print(ios *iostreams.IOStreams, format cmdutil.OutputFormat, s *api.Summary
 		fmt.Fprintf(ios.Out, "%s: %d rows, %d columns\n\n", ios.ColorScheme().Bold(s.Name), s.Rows, len(s.Columns))
 	}
 	tty := ios.IsStdoutTTY()
-	num := func(p *float64) string {
+	num := func(p *api.Number) string {
 		if p == nil {
 			return ""
 		}
 		if tty {
-			return strconv.FormatFloat(*p, 'g', 6, 64)
+			return strconv.FormatFloat(float64(*p), 'g', 6, 64) // +Inf, -Inf, NaN as Go spells them
 		}
-		return strconv.FormatFloat(*p, 'g', -1, 64)
+		return strconv.FormatFloat(float64(*p), 'g', -1, 64)
 	}
 	cs := ios.ColorScheme()
 	tp := cmdutil.NewTablePrinter(ios)

@@ -13,7 +13,7 @@ import (
 	"github.com/mlctl/mlctl/launcher"
 )
 
-func fp(v float64) *float64 { return &v }
+func fp(v float64) *api.Number { return api.NumberPtr(v) }
 func ip(v int64) *int64     { return &v }
 
 func fixture() (*clitest.Backend, *clitest.ClusterAPI) {
