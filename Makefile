@@ -30,6 +30,7 @@ test: deps
 	bash testcluster/run.sh up $$tc >/dev/null; \
 	export MLCTL_TESTCLUSTER=$$tc; \
 	for m in $(MODULES); do \
+		echo "== $$m: go mod tidy -diff"; (cd $$m && $(GO) mod tidy -diff); \
 		echo "== $$m: go vet"; (cd $$m && $(GO) vet ./...); \
 		echo "== $$m: go test"; (cd $$m && $(GO) test -count=1 -timeout 20m ./...); \
 	done
