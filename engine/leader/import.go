@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/engine/frame"
@@ -297,7 +298,7 @@ func (l *Leader) promote(p *importPlan, setup *parse.Setup, warn func(string)) b
 				old := setup.Types[m.Column]
 				setup.Types[m.Column] = frame.Categorical
 				warn(fmt.Sprintf("column %q looked %s in the first rows, but %s:%d has %q; imported as categorical (set --col-type %s=... to choose)",
-					setup.Names[m.Column], old, p.units[u].File, m.Line, m.Value, setup.Names[m.Column]))
+					setup.Names[m.Column], old, p.units[u].File, m.Line, clip(m.Value), setup.Names[m.Column]))
 			}
 		}
 	}
@@ -413,4 +414,17 @@ func (l *Leader) dropFrame(ctx context.Context, name string) error {
 		req := &node.DeleteRequest{Name: name}
 		return l.call(ctx, idx, node.PathDelete, req, nil, func() error { l.self.DeleteFrame(name); return nil })
 	})
+}
+
+// clip cuts a value quoted in a message to a readable length.
+func clip(v string) string {
+	const max = 60
+	if len(v) <= max {
+		return v
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", v[:cut], len(v))
 }

@@ -3,6 +3,7 @@ package importcmd
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/mlctl/mlctl/engine/api"
@@ -72,6 +73,9 @@ NAME=TYPE, where TYPE is numeric, categorical, string or time.`,
 			default:
 				return cmdutil.UsageErrorf("--header must be auto, yes or no, got %q", opts.Header)
 			}
+			if cmd.Flags().Changed("name") && !ValidName.MatchString(opts.Name) {
+				return cmdutil.UsageErrorf("--name %q is not a frame name: use 1-128 letters, digits, '_', '.', '-', not starting with '.' or '-'", opts.Name)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -135,6 +139,9 @@ func Run(opts *ImportOptions) error {
 	name := opts.Name
 	if name == "" {
 		name = DefaultName(paths[0])
+		if baseName(paths[0]) != name {
+			fmt.Fprintf(opts.IO.ErrOut, "naming the frame %q after %s (give --name to choose)\n", name, filepath.Base(paths[0]))
+		}
 	}
 	c, err := fshared.Connect(ctx, opts.ClusterAPI, opts.Cluster)
 	if err != nil {

@@ -60,6 +60,9 @@ func TestImportFlags(t *testing.T) {
 		{"-c", "demo", "x.csv", "--col-type", "Origin=complex"},
 		{"-c", "demo", "x.csv", "--header", "maybe"},
 		{"-c", "demo", "x.csv", "--sep", "::"},
+		{"-c", "demo", "x.csv", "--name", ""},
+		{"-c", "demo", "x.csv", "--name", "my data"},
+		{"-c", "demo", "x.csv", "--name", ".hidden"},
 	} {
 		if err := clitest.Exec(NewCmdImport(f, runF), bad...); errs.Code(err) != errs.Usage {
 			t.Errorf("%v: code %d (%v), want usage", bad, errs.Code(err), err)
@@ -143,10 +146,14 @@ func TestDefaultName(t *testing.T) {
 		"/data/airline.csv.gz":       "airline",
 		"hdfs://ns1/user/a/flights/": "flights",
 		"relative/name":              "name",
-		"/data/.hidden.csv":          ".hidden",
+		"/data/.hidden.csv":          "_hidden",
+		"/data/my data.csv":          "my_data",
+		"/data/été.csv":              "_t_",
+		"/data/a(b).csv":             "a_b_",
+		"/data/-x.csv":               "_x",
 	} {
-		if got := DefaultName(in); got != want {
-			t.Errorf("DefaultName(%q) = %q, want %q", in, got, want)
+		if got := DefaultName(in); got != want || !ValidName.MatchString(got) {
+			t.Errorf("DefaultName(%q) = %q, want %q (a valid name)", in, got, want)
 		}
 	}
 }

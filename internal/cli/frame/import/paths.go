@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/mlctl/mlctl/internal/errs"
@@ -70,14 +71,44 @@ func checkReadable(p string) error {
 }
 
 // DefaultName is the frame name taken from a file: its base name without
-// extensions ("data/airline-sample.csv.gz" -> "airline-sample").
+// extensions ("data/airline-sample.csv.gz" -> "airline-sample"), made a
+// valid frame name: every character but letters, digits, '_', '.' and '-'
+// becomes '_' ("my data.csv" -> "my_data", "été.csv" -> "_t_"), and a name
+// that would start with '.' or '-' starts with '_'.
 func DefaultName(p string) string {
+	base := baseName(p)
+	var b strings.Builder
+	for _, r := range base {
+		switch {
+		case r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '-'):
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	name := b.String()
+	if name == "" || name[0] == '.' || name[0] == '-' {
+		name = "_" + strings.TrimLeft(name, ".-")
+	}
+	if len(name) > 128 {
+		name = name[:128]
+	}
+	return name
+}
+
+// baseName is a path's base name without extensions.
+func baseName(p string) string {
 	if isURL(p) {
 		p = p[strings.Index(p, "://")+3:]
 	}
 	base := filepath.Base(strings.TrimRight(p, "/"))
-	if i := strings.IndexByte(base[1:], '.'); i >= 0 {
-		base = base[:i+1]
+	if len(base) > 1 {
+		if i := strings.IndexByte(base[1:], '.'); i >= 0 {
+			base = base[:i+1]
+		}
 	}
 	return base
 }
+
+// ValidName is the rule the cluster applies to frame names.
+var ValidName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)

@@ -56,10 +56,15 @@ part).`,
 			if len(opts.Dest) > 0 && len(opts.Dest) != parts {
 				return cmdutil.UsageErrorf("--dest names %d frames but the ratios make %d parts", len(opts.Dest), parts)
 			}
+			seen := map[string]bool{}
 			for _, d := range opts.Dest {
 				if strings.TrimSpace(d) == "" {
 					return cmdutil.UsageErrorf("--dest: frame names must not be empty")
 				}
+				if seen[d] {
+					return cmdutil.UsageErrorf("--dest names %q twice; every part needs its own frame", d)
+				}
+				seen[d] = true
 			}
 			if runF != nil {
 				return runF(opts)

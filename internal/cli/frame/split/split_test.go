@@ -67,6 +67,7 @@ func TestSplitFlagsAndRun(t *testing.T) {
 		{"train", "-c", "demo", "--ratios", "0.9,0.2"},
 		{"train", "-c", "demo", "--ratios", "abc"},
 		{"train", "-c", "demo", "--dest", "a"},
+		{"train", "-c", "demo", "--dest", "h,h"},
 		{"-c", "demo"},
 	} {
 		if err := clitest.Exec(NewCmdSplit(f, nil), bad...); errs.Code(err) != errs.Usage {
