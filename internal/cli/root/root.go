@@ -1,6 +1,8 @@
 package root
 
 import (
+	"fmt"
+
 	"github.com/mlctl/mlctl/internal/cli/cluster"
 	"github.com/mlctl/mlctl/internal/cli/frame"
 	"github.com/mlctl/mlctl/internal/cli/job"
@@ -45,6 +47,9 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 denied by policy, 4 authentication
 		},
 	}
 	cmd.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
+	// mlctl --version prints what mlctl version does.
+	cmd.Version = f.Build.Version
+	cmd.SetVersionTemplate(fmt.Sprintf("mlctl %s (commit %s, %s)\n", f.Build.Version, f.Build.Commit, f.Build.GoVersion))
 	cmd.SetOut(f.IOStreams.Out)
 	cmd.SetErr(f.IOStreams.ErrOut)
 	cmdutil.MakeGroup(cmd)
