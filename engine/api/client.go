@@ -128,8 +128,10 @@ func (c *Client) Job(ctx context.Context, id string) (*Job, error) {
 	return &j, c.do(ctx, http.MethodGet, "/api/v1/jobs/"+url.PathEscape(id), nil, &j)
 }
 
-// WaitJob polls a job until it ends, calling progress on each poll. A failed
-// job is returned with an error carrying its message.
+// WaitJob polls a job until it ends, calling progress on each poll, and
+// returns the job as it ended. A failed or cancelled job comes with an error
+// wrapping *JobError (the job, its message and warnings), so the caller can
+// show what the job said.
 func (c *Client) WaitJob(ctx context.Context, id string, progress func(*Job)) (*Job, error) {
 	delay := 10 * time.Millisecond
 	for {
@@ -143,10 +145,8 @@ func (c *Client) WaitJob(ctx context.Context, id string, progress func(*Job)) (*
 		switch j.State {
 		case "done":
 			return j, nil
-		case "failed":
-			return j, errs.New(errs.Error, fmt.Errorf("%s failed: %s", j.Kind, j.Error), "")
-		case "cancelled":
-			return j, errs.New(errs.Error, fmt.Errorf("%s job %s was cancelled", j.Kind, j.ID), "")
+		case "failed", "cancelled":
+			return j, errs.New(errs.Error, &JobError{Job: j}, "")
 		}
 		select {
 		case <-ctx.Done():
@@ -268,4 +268,14 @@ func (c *Client) ModelBody(ctx context.Context, id string) ([]byte, error) {
 // DeleteModel deletes a model.
 func (c *Client) DeleteModel(ctx context.Context, id string) error {
 	return c.do(ctx, http.MethodDelete, "/api/v1/models/"+url.PathEscape(id), nil, nil)
+}
+
+// JobError is a job that ended failed or cancelled.
+type JobError struct{ Job *Job }
+
+func (e *JobError) Error() string {
+	if e.Job.State == "cancelled" {
+		return fmt.Sprintf("%s job %s was cancelled", e.Job.Kind, e.Job.ID)
+	}
+	return fmt.Sprintf("%s failed: %s", e.Job.Kind, e.Job.Error)
 }

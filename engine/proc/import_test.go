@@ -2,6 +2,7 @@ package proc_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -222,5 +223,26 @@ func TestSummaryOfInfiniteColumns(t *testing.T) {
 	}
 	if b.Mean == nil || float64(*b.Mean) != 1e308 {
 		t.Errorf("column b (sum overflows): mean %v", float64(*b.Mean))
+	}
+}
+
+// The real client returns a failed job with its state and an error that
+// wraps *api.JobError, which is what the CLI (and its fake) rely on to show
+// the job's message and warnings.
+func TestFailedJobComesWithItsState(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.csv")
+	if err := os.WriteFile(path, []byte("a,b\n1,2\n3,4,5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := startCloud(t, 1, 0)
+	ctx := context.Background()
+	j, err := c.client.ImportFrame(ctx, api.ImportRequest{Paths: []string{path}, Name: "bad"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err = c.client.WaitJob(ctx, j.ID, nil)
+	var je *api.JobError
+	if !errors.As(err, &je) || j == nil || j.State != "failed" || je.Job.Error == "" {
+		t.Fatalf("failed import: job %+v, err %v", j, err)
 	}
 }

@@ -44,9 +44,9 @@ type ClusterAPI interface {
 	Cloud(ctx context.Context) (*api.CloudStatus, error)
 	ImportFrame(ctx context.Context, req api.ImportRequest) (*api.Job, error)
 	// WaitJob polls the job until it ends, calling progress on each
-	// update. The last state seen is returned even with an error (a failed
-	// or cancelled job, or ctx ending), so the caller can show Error and
-	// Warnings; a failed job may also come with a nil error.
+	// update, and returns the last state seen, also with an error. A failed
+	// or cancelled job comes with an error wrapping *api.JobError; ctx
+	// ending is a timeout error. Callers show the job's Warnings either way.
 	WaitJob(ctx context.Context, id string, progress func(*api.Job)) (*api.Job, error)
 	Frames(ctx context.Context) ([]api.FrameInfo, error)
 	Frame(ctx context.Context, name string) (*api.FrameInfo, error)

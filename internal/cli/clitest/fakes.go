@@ -201,6 +201,9 @@ func (c *ClusterAPI) WaitJob(ctx context.Context, id string, progress func(*api.
 		<-ctx.Done()
 		return last, errs.New(errs.Timeout, fmt.Errorf("gave up waiting for job %s: %w", id, ctx.Err()), "")
 	}
+	if c.WaitErr == nil && (last.State == "failed" || last.State == "cancelled") {
+		return last, errs.New(errs.Error, &api.JobError{Job: last}, "") // as the real client does
+	}
 	return last, c.WaitErr
 }
 

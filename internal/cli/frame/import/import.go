@@ -2,6 +2,7 @@ package importcmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -163,13 +164,16 @@ func Run(opts *ImportOptions) error {
 		pl.Set("", fmt.Sprintf("importing %s %s %3.0f%% %s", name, cmdutil.Bar(j.Progress, 30), j.Progress*100, j.Message))
 	})
 	pl.Done()
+	if job != nil {
+		printWarnings(opts.IO, job.Warnings) // a failed import's warnings often say why
+	}
+	var je *api.JobError
+	if errors.As(err, &je) && je.Job.State == "failed" {
+		return errs.New(errs.Error, fmt.Errorf("importing %s failed: %s", name, je.Job.Error),
+			"check the file format; --sep, --header and --col-type override the guesses")
+	}
 	if err != nil {
 		return fmt.Errorf("importing %s: %w", name, err)
-	}
-	printWarnings(opts.IO, job.Warnings)
-	if job.State == "failed" {
-		return errs.New(errs.Error, fmt.Errorf("importing %s failed: %s", name, job.Error),
-			"check the file format; --sep, --header and --col-type override the guesses")
 	}
 	if opts.Quiet {
 		return nil

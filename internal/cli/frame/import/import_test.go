@@ -168,3 +168,19 @@ func FuzzParseColTypes(f *testing.F) {
 		}
 	})
 }
+
+// A failed import shows the job's warnings before its error, and the hint.
+func TestFailedImportShowsWarnings(t *testing.T) {
+	dir, b, c := setup(t)
+	c.JobUpdates = []api.Job{{ID: "job-1", Kind: "import", State: "failed", Error: "a.csv:3: 3 fields, want 2",
+		Warnings: []string{"column y looked numeric in the first rows, but a.csv:2 has \"z\""}}}
+	f, ios := clitest.Factory(b, c)
+	err := Run(&ImportOptions{IO: ios, ClusterAPI: f.ClusterAPI, Ctx: context.Background(), Cluster: "demo",
+		Paths: []string{filepath.Join(dir, "a.csv")}, Name: "t", Header: "auto"})
+	if err == nil || !strings.Contains(err.Error(), "3 fields") || !strings.Contains(errs.Hint(err), "--sep") {
+		t.Fatalf("err %v (hint %q)", err, errs.Hint(err))
+	}
+	if !strings.Contains(clitest.ErrOut(ios), "looked numeric") {
+		t.Errorf("warnings not shown: %q", clitest.ErrOut(ios))
+	}
+}
