@@ -18,6 +18,9 @@ type Spec struct {
 	// MaxUptime, when set, is the cluster's lifetime: YARN kills the
 	// application at launch + MaxUptime.
 	MaxUptime time.Duration
+	// NoLocalLimits lets an expert launch a local cluster larger than the
+	// machine (see CheckLocal).
+	NoLocalLimits bool
 }
 
 // Record is a cluster's durable record: the file under $MLCTL_HOME (local) or

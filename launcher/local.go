@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -44,6 +45,9 @@ func (l *Local) Launch(ctx context.Context, spec Spec, wait bool, progress func(
 	}
 	if spec.Nodes < 1 {
 		return nil, errs.New(errs.Usage, fmt.Errorf("--nodes must be at least 1, got %d", spec.Nodes), "")
+	}
+	if err := CheckLocal(spec, runtime.NumCPU(), machineMemory()); err != nil {
+		return nil, err
 	}
 	if progress == nil {
 		progress = func(Progress) {}
@@ -292,4 +296,53 @@ func (l *Local) Logs(ctx context.Context, name string, nodeIdx int, w io.Writer)
 		}
 	}
 	return nil
+}
+
+// Local backend bounds, documented in the README.
+const (
+	MinNodeMemory     = 64 << 20 // an engine node needs at least this
+	MaxNodesPerCore   = 4
+	localOnlyQueueMsg = "--queue applies to the yarn backend only"
+)
+
+// CheckLocal refuses, before anything starts, a local cluster the machine
+// cannot hold (more than MaxNodesPerCore nodes per core, or nodes × memory
+// above the machine's memory; NoLocalLimits overrides), a node memory below
+// MinNodeMemory, and settings only YARN applies.
+func CheckLocal(spec Spec, cores int, memory int64) error {
+	switch {
+	case spec.Queue != "":
+		return errs.New(errs.Usage, fmt.Errorf("%s; the local backend has no queues", localOnlyQueueMsg), "leave out --queue, or give --backend yarn")
+	case spec.MaxUptime > 0:
+		return errs.New(errs.Usage, errors.New("--max-uptime applies to the yarn backend only (YARN's application lifetime); the local backend does not end clusters by itself"),
+			"leave out --max-uptime and stop the cluster with mlctl cluster stop, or give --backend yarn")
+	case spec.MemoryBytes > 0 && spec.MemoryBytes < MinNodeMemory:
+		return errs.New(errs.Usage, fmt.Errorf("--memory %d bytes is below the %d MiB an engine node needs", spec.MemoryBytes, MinNodeMemory>>20), "give --memory 64m or more")
+	case spec.NoLocalLimits:
+		return nil
+	case cores > 0 && spec.Nodes > MaxNodesPerCore*cores:
+		return errs.New(errs.Usage, fmt.Errorf("%d local nodes on a machine of %d cores: at most %d per core", spec.Nodes, cores, MaxNodesPerCore),
+			"use fewer nodes (each is a process), or --no-local-limits if you mean it")
+	case memory > 0 && spec.MemoryBytes > 0 && int64(spec.Nodes)*spec.MemoryBytes > memory:
+		return errs.New(errs.Usage, fmt.Errorf("%d nodes × %d MiB is more than this machine's %d MiB", spec.Nodes, spec.MemoryBytes>>20, memory>>20),
+			"use fewer or smaller nodes, or --no-local-limits if you mean it")
+	}
+	return nil
+}
+
+// machineMemory is the machine's memory from /proc/meminfo (0 if unknown).
+func machineMemory() int64 {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "MemTotal:" {
+			kb, err := strconv.ParseInt(f[1], 10, 64)
+			if err == nil {
+				return kb << 10
+			}
+		}
+	}
+	return 0
 }

@@ -31,6 +31,7 @@ type LaunchOptions struct {
 	Timeout     time.Duration
 	IfAbsent    bool
 	MaxUptime   time.Duration
+	NoLimits    bool
 	Output      cmdutil.OutputFormat
 
 	// Quiet suppresses the record table (quickstart prints its own).
@@ -95,6 +96,7 @@ letter or digit.`,
 	fl.BoolVarP(&opts.Wait, "wait", "w", false, "wait until the cloud is formed")
 	fl.DurationVar(&opts.Timeout, "timeout", 2*time.Minute, "give up waiting after this long (0 = no limit)")
 	fl.BoolVar(&opts.IfAbsent, "if-absent", false, "do nothing, successfully, if the cluster already exists")
+	fl.BoolVar(&opts.NoLimits, "no-local-limits", false, "local: start even a cluster larger than this machine (more than 4 nodes per core, or more memory than it has)")
 	fl.DurationVar(&opts.MaxUptime, "max-uptime", 0, "yarn: end the cluster this long after launch (YARN's application lifetime; 0 = none)")
 	cmdutil.AddOutputFlag(cmd, &opts.Output)
 	return cmd
@@ -131,13 +133,14 @@ func Run(opts *LaunchOptions) error {
 		defer cancel()
 	}
 	spec := launcher.Spec{
-		Name:        opts.Name,
-		Backend:     opts.BackendName,
-		MaxUptime:   opts.MaxUptime,
-		Nodes:       opts.Nodes,
-		MemoryBytes: opts.MemoryBytes,
-		VCores:      opts.VCores,
-		Queue:       opts.Queue,
+		Name:          opts.Name,
+		Backend:       opts.BackendName,
+		MaxUptime:     opts.MaxUptime,
+		Nodes:         opts.Nodes,
+		MemoryBytes:   opts.MemoryBytes,
+		VCores:        opts.VCores,
+		Queue:         opts.Queue,
+		NoLocalLimits: opts.NoLimits,
 	}
 	var progress func(launcher.Progress)
 	pl := cmdutil.NewProgressLine(opts.IO, false)

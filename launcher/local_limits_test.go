@@ -1,0 +1,36 @@
+package launcher
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mlctl/mlctl/internal/errs"
+)
+
+func TestCheckLocal(t *testing.T) {
+	const gib = int64(1) << 30
+	cases := []struct {
+		spec Spec
+		want string // "" = allowed
+	}{
+		{Spec{Nodes: 3, MemoryBytes: gib}, ""},
+		{Spec{Nodes: 8, MemoryBytes: 256 << 20}, ""},
+		{Spec{Nodes: 9, MemoryBytes: 256 << 20}, "at most 4 per core"},
+		{Spec{Nodes: 1000, MemoryBytes: 256 << 20, NoLocalLimits: true}, ""},
+		{Spec{Nodes: 4, MemoryBytes: 8 * gib}, "more than this machine's"},
+		{Spec{Nodes: 1, MemoryBytes: 1024}, "below the 64 MiB"},
+		{Spec{Nodes: 1, MemoryBytes: 1024, NoLocalLimits: true}, "below the 64 MiB"},
+		{Spec{Nodes: 1, Queue: "q"}, "yarn backend only"},
+		{Spec{Nodes: 1, MaxUptime: time.Hour}, "yarn backend only"},
+	}
+	for _, tc := range cases {
+		err := CheckLocal(tc.spec, 2, 24*gib)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%+v refused: %v", tc.spec, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || errs.Code(err) != errs.Usage):
+			t.Errorf("%+v: %v (code %d), want a usage error saying %q", tc.spec, err, errs.Code(err), tc.want)
+		}
+	}
+}
