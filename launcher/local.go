@@ -73,6 +73,12 @@ func (l *Local) Launch(ctx context.Context, spec Spec, wait bool, progress func(
 	}
 	if err := l.await(ctx, rec, progress); err != nil {
 		l.kill(rec)
+		if errors.Is(err, context.Canceled) || errors.Is(context.Cause(ctx), context.Canceled) {
+			// Interrupted (Ctrl-C): clean up what was started, so the name
+			// is free again, instead of leaving a failed record behind.
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("launch of %s interrupted: %w", spec.Name, context.Canceled)
+		}
 		rec.State = StateFailed
 		rec.StoppedAt = l.Now().UTC()
 		writeRecord(dir, rec)

@@ -1,6 +1,9 @@
 package launcher
 
 import (
+	"context"
+	"errors"
+	"io/fs"
 	"strings"
 	"testing"
 	"time"
@@ -33,4 +36,26 @@ func TestCheckLocal(t *testing.T) {
 			t.Errorf("%+v: %v (code %d), want a usage error saying %q", tc.spec, err, errs.Code(err), tc.want)
 		}
 	}
+}
+
+// An interrupted launch (Ctrl-C) stops what it started and leaves no
+// record, so the name is free again.
+func TestInterruptedLocalLaunchCleansUp(t *testing.T) {
+	l := newLocal(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // Ctrl-C right after the nodes started: Launch starts them, then waits
+	_, err := l.Launch(ctx, Spec{Name: "intr", Nodes: 2, MemoryBytes: 256 << 20, VCores: 1}, true, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted launch: %v", err)
+	}
+	if _, err := l.Get(context.Background(), "intr"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a record is left after an interrupted launch: %v", err)
+	}
+	ctx2, cancel2 := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel2()
+	if _, err := l.Launch(ctx2, Spec{Name: "intr", Nodes: 1, MemoryBytes: 256 << 20, VCores: 1}, true, nil); err != nil {
+		t.Fatalf("the name is not free again: %v", err)
+	}
+	l.Stop(context.Background(), "intr")
+	l.Delete(context.Background(), "intr")
 }

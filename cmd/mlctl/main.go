@@ -37,8 +37,13 @@ func run() int {
 	}
 	err = cmdutil.WithUsageHint(cmd, err)
 	stderr := f.IOStreams.ErrOut
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+	code := errs.Code(err)
+	interrupted := ctx.Err() != nil && (errors.Is(err, context.Canceled) || code == errs.Timeout || code == errs.Interrupted)
+	if interrupted && code != errs.Interrupted {
+		// Ctrl-C or SIGTERM: its own outcome (exit 130, as shells expect),
+		// not a timeout.
 		fmt.Fprintln(stderr, "mlctl: interrupted")
+		code = errs.Interrupted
 	} else {
 		fmt.Fprintf(stderr, "mlctl: %s\n", err)
 	}
@@ -50,5 +55,5 @@ func run() int {
 	if h := errs.Hint(err); h != "" {
 		fmt.Fprintf(stderr, "hint: %s\n", h)
 	}
-	return errs.Code(err)
+	return code
 }

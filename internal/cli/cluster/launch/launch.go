@@ -166,6 +166,14 @@ func progressText(name string, p launcher.Progress) string {
 }
 
 func launchError(parent, lctx context.Context, opts *LaunchOptions, err error) error {
+	if errors.Is(parent.Err(), context.Canceled) {
+		// Ctrl-C or SIGTERM: its own outcome, not a timeout.
+		left := "nothing is left running"
+		if opts.BackendName == "yarn" {
+			left = "if the application was submitted, end it with mlctl cluster stop " + opts.Name
+		}
+		return errs.New(errs.Interrupted, fmt.Errorf("interrupted: the launch of %s was stopped; %s", opts.Name, left), "")
+	}
 	// Our own deadline, not the user's Ctrl-C or an outer deadline.
 	if parent.Err() == nil && errors.Is(lctx.Err(), context.DeadlineExceeded) {
 		return errs.New(errs.Timeout,

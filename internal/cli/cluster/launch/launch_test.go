@@ -161,3 +161,17 @@ func TestRunTimeout(t *testing.T) {
 		t.Errorf("hint = %q", errs.Hint(err))
 	}
 }
+
+// Ctrl-C during launch --wait is an interrupt (exit 130), not a timeout.
+func TestRunInterrupted(t *testing.T) {
+	b := clitest.NewBackend("local")
+	b.Block = true
+	opts, _ := newOpts(b, false)
+	ctx, cancel := context.WithCancel(context.Background())
+	opts.Ctx = ctx
+	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	err := Run(opts)
+	if errs.Code(err) != errs.Interrupted || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("interrupted launch: code %d, %v", errs.Code(err), err)
+	}
+}

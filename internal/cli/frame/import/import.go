@@ -160,12 +160,17 @@ func Run(opts *ImportOptions) error {
 		return fmt.Errorf("importing %s: %w", name, err)
 	}
 	pl := cmdutil.NewProgressLine(opts.IO, true)
-	job, err = c.WaitJob(ctx, job.ID, func(j *api.Job) {
+	jobID := job.ID
+	job, err = c.WaitJob(ctx, jobID, func(j *api.Job) {
 		pl.Set("", fmt.Sprintf("importing %s %s %3.0f%% %s", name, cmdutil.Bar(j.Progress, 30), j.Progress*100, j.Message))
 	})
 	pl.Done()
 	if job != nil {
 		printWarnings(opts.IO, job.Warnings) // a failed import's warnings often say why
+	}
+	if err != nil && ctx.Err() != nil {
+		return errs.New(errs.Interrupted, fmt.Errorf("interrupted: import job %s goes on in cluster %s", jobID, opts.Cluster),
+			fmt.Sprintf("cancel it with: mlctl job cancel --cluster %s %s", opts.Cluster, jobID))
 	}
 	var je *api.JobError
 	if errors.As(err, &je) && je.Job.State == "failed" {

@@ -184,3 +184,19 @@ func TestFailedImportShowsWarnings(t *testing.T) {
 		t.Errorf("warnings not shown: %q", clitest.ErrOut(ios))
 	}
 }
+
+// Ctrl-C while waiting: exit 130, and the job left running is named with
+// the command that cancels it.
+func TestImportInterrupted(t *testing.T) {
+	dir, b, c := setup(t)
+	c.WaitBlock = true
+	c.Waiting = make(chan struct{})
+	f, ios := clitest.Factory(b, c)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-c.Waiting; cancel() }()
+	err := Run(&ImportOptions{IO: ios, ClusterAPI: f.ClusterAPI, Ctx: ctx, Cluster: "demo",
+		Paths: []string{filepath.Join(dir, "a.csv")}, Name: "t", Header: "auto"})
+	if errs.Code(err) != errs.Interrupted || !strings.Contains(errs.Hint(err), "mlctl job cancel --cluster demo") {
+		t.Fatalf("interrupted import: code %d, %v, hint %q", errs.Code(err), err, errs.Hint(err))
+	}
+}
