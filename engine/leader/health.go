@@ -97,7 +97,7 @@ func (l *Leader) probe(ctx context.Context, idx int) {
 // nodeLost marks a node lost and fails running work.
 func (l *Leader) nodeLost(idx int, why string) {
 	m := l.members[idx]
-	err := fmt.Errorf("node %d (%s, pid %d) was lost: %s; the cluster is unhealthy, restart it", idx, m.Addr, m.PID, why)
+	err := fmt.Errorf("node %d (%s, pid %d) was lost: %s; its chunks of every frame are gone with it", idx, m.Addr, m.PID, why)
 	l.log.Print(err)
 	l.mu.Lock()
 	l.health[idx].lost = true

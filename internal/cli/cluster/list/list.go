@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/mlctl/mlctl/internal/cli/cluster/shared"
@@ -20,6 +21,9 @@ type ListOptions struct {
 	Backend func(name string) (launcher.Backend, error)
 	Now     func() time.Time
 	Ctx     context.Context
+	// ClusterAPI, when set, is asked whether each running cluster's cloud is
+	// healthy, so a cluster that lost a node lists as degraded.
+	ClusterAPI func(ctx context.Context, cluster string) (cmdutil.ClusterAPI, error)
 
 	BackendName string
 	Output      cmdutil.OutputFormat
@@ -27,7 +31,7 @@ type ListOptions struct {
 
 // NewCmdList returns the `cluster list` command.
 func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
-	opts := &ListOptions{IO: f.IOStreams, Backend: f.Backend, Now: f.Now}
+	opts := &ListOptions{IO: f.IOStreams, Backend: f.Backend, Now: f.Now, ClusterAPI: f.ClusterAPI}
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
@@ -67,6 +71,7 @@ func Run(opts *ListOptions) error {
 		return err
 	}
 	sort.Slice(recs, func(i, j int) bool { return recs[i].Name < recs[j].Name })
+	markDegraded(opts, recs)
 	if opts.Output.IsData() {
 		out := []launcher.Record{}
 		for _, r := range recs {
@@ -92,4 +97,33 @@ func Run(opts *ListOptions) error {
 		tp.EndRow()
 	}
 	return tp.Render()
+}
+
+// markDegraded asks each running cluster's leader, briefly and all at once,
+// whether its cloud is healthy, and lists one that lost a node as
+// "degraded" (one that does not answer in time keeps its recorded state).
+func markDegraded(opts *ListOptions, recs []launcher.Record) {
+	if opts.ClusterAPI == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(opts.Ctx, 500*time.Millisecond)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i := range recs {
+		if recs[i].State != launcher.StateRunning {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := opts.ClusterAPI(ctx, recs[i].Name)
+			if err != nil {
+				return
+			}
+			if st, err := c.Cloud(ctx); err == nil && !st.Healthy {
+				recs[i].State = "degraded"
+			}
+		}()
+	}
+	wg.Wait()
 }

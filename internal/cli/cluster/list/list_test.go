@@ -3,9 +3,11 @@ package list
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/internal/cli/clitest"
 	"github.com/mlctl/mlctl/internal/cmdutil"
 	"github.com/mlctl/mlctl/internal/errs"
@@ -82,5 +84,17 @@ func TestListArgs(t *testing.T) {
 	err := clitest.Exec(NewCmdList(f, func(*ListOptions) error { return nil }), "extra")
 	if errs.Code(err) != errs.Usage {
 		t.Fatalf("code %d (%v)", errs.Code(err), err)
+	}
+}
+
+// A running cluster whose cloud lost a node lists as degraded.
+func TestListDegraded(t *testing.T) {
+	c := &clitest.ClusterAPI{CloudStatus: &api.CloudStatus{Cluster: "demo", Healthy: false, Size: 3}}
+	f, ios := clitest.Factory(backend(), c)
+	if err := Run(&ListOptions{IO: ios, Backend: f.Backend, Now: f.Now, Ctx: context.Background(), ClusterAPI: f.ClusterAPI, Output: cmdutil.OutputTable}); err != nil {
+		t.Fatal(err)
+	}
+	if out := clitest.Out(ios); !strings.Contains(out, "demo\tlocal\tdegraded\t3") || !strings.Contains(out, "alpha\tyarn\tstopped") {
+		t.Errorf("list:\n%s", out)
 	}
 }

@@ -53,7 +53,7 @@ func StateStyle(cs iostreams.ColorScheme, state string) func(string) string {
 		return cs.Green
 	case "starting":
 		return cs.Yellow
-	case "failed":
+	case "failed", "degraded":
 		return cs.Red
 	case "stopped":
 		return cs.Dim

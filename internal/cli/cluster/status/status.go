@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mlctl/mlctl/engine/api"
@@ -93,6 +94,12 @@ func Run(opts *StatusOptions) error {
 	if err := printStatus(opts, st); err != nil {
 		return err
 	}
+	if cloudErr == nil && st.Cloud != nil && !st.Cloud.Healthy {
+		// An unhealthy cloud has lost a node and that node's data: say so in
+		// the exit code too (1), for scripts, with what to do next.
+		return errs.New(errs.Error, fmt.Errorf("cluster %s is unhealthy: %s", opts.Name, st.Cloud.Problem),
+			fmt.Sprintf("its frames are incomplete: stop it with 'mlctl cluster stop %s', then launch it again and import the data", opts.Name))
+	}
 	if cloudErr != nil {
 		leader := rec.Leader
 		if leader == "" {
@@ -100,7 +107,7 @@ func Run(opts *StatusOptions) error {
 		}
 		return errs.New(errs.Error,
 			fmt.Errorf("cluster %s: leader %s did not answer: %w", opts.Name, leader, cloudErr),
-			fmt.Sprintf("the cluster may have died; see 'mlctl cluster logs %s', or restart it with 'mlctl cluster delete %s' and launch", opts.Name, opts.Name))
+			fmt.Sprintf("the cluster may have died; see 'mlctl cluster logs %s', then 'mlctl cluster stop %s' and launch it again", opts.Name, opts.Name))
 	}
 	return nil
 }
@@ -156,7 +163,7 @@ func printStatus(opts *StatusOptions, st *Status) error {
 		pairs = append(pairs,
 			[2]string{"health", style(health)},
 			[2]string{"leader", leader(rec, c)},
-			[2]string{"cloud", fmt.Sprintf("%d/%d nodes joined", len(c.Nodes), c.Size)},
+			[2]string{"cloud", cloudLine(c)},
 			[2]string{"uptime", since(ios, c.Started, now)},
 			[2]string{"idle", since(ios, c.LastWork, now)},
 		)
@@ -209,4 +216,21 @@ func since(ios *iostreams.IOStreams, t, now time.Time) string {
 		return ""
 	}
 	return cmdutil.Duration(ios, now.Sub(t))
+}
+
+// cloudLine says how many nodes joined and how many are healthy.
+func cloudLine(c *api.CloudStatus) string {
+	healthy := 0
+	var lost []string
+	for _, n := range c.Nodes {
+		if n.Healthy {
+			healthy++
+		} else {
+			lost = append(lost, strconv.Itoa(n.Index))
+		}
+	}
+	if healthy == len(c.Nodes) {
+		return fmt.Sprintf("%d/%d nodes joined", len(c.Nodes), c.Size)
+	}
+	return fmt.Sprintf("%d/%d nodes healthy (lost: node %s)", healthy, c.Size, strings.Join(lost, ", node "))
 }

@@ -129,3 +129,20 @@ func TestStatusNotFound(t *testing.T) {
 		t.Fatalf("code %d err %v hint %q", errs.Code(err), err, errs.Hint(err))
 	}
 }
+
+// An unhealthy cloud: status shows which node is lost and exits 1 with
+// what to do, naming commands that exist.
+func TestStatusUnhealthy(t *testing.T) {
+	b := clitest.NewBackend("local")
+	b.Clusters["demo"] = &launcher.Record{Name: "demo", State: "running", Nodes: 3, Leader: "127.0.0.1:1"}
+	c := &clitest.ClusterAPI{CloudStatus: &api.CloudStatus{Cluster: "demo", Healthy: false, Size: 3, Problem: "node 2 (h:3, pid 9) was lost",
+		Nodes: []api.NodeStatus{{Index: 0, Healthy: true}, {Index: 1, Healthy: true}, {Index: 2, Healthy: false}}}}
+	f, ios := clitest.Factory(b, c)
+	err := Run(&StatusOptions{IO: ios, Backend: f.Backend, ClusterAPI: f.ClusterAPI, Now: f.Now, Ctx: context.Background(), Name: "demo", Output: cmdutil.OutputTable})
+	if errs.Code(err) != errs.Error || !strings.Contains(err.Error(), "node 2") || !strings.Contains(errs.Hint(err), "mlctl cluster stop demo") {
+		t.Fatalf("unhealthy status: code %d, %v, hint %q", errs.Code(err), err, errs.Hint(err))
+	}
+	if out := clitest.Out(ios); !strings.Contains(out, "2/3 nodes healthy (lost: node 2)") {
+		t.Errorf("status does not show the lost node:\n%s", out)
+	}
+}
