@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/mlctl/mlctl/internal/cli/cluster/shared"
@@ -13,6 +14,7 @@ import (
 	"github.com/mlctl/mlctl/internal/iostreams"
 	"github.com/mlctl/mlctl/launcher"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // LaunchOptions is everything `cluster launch` needs, resolved from flags.
@@ -32,7 +34,10 @@ type LaunchOptions struct {
 	IfAbsent    bool
 	MaxUptime   time.Duration
 	NoLimits    bool
-	Output      cmdutil.OutputFormat
+	// Given names the flags set on the command line (nil: every field was
+	// asked for), so --if-absent compares only what the user asked for.
+	Given  map[string]bool
+	Output cmdutil.OutputFormat
 
 	// Quiet suppresses the record table (quickstart prints its own).
 	Quiet bool
@@ -66,6 +71,8 @@ letter or digit.`,
 			opts.Name = args[0]
 			opts.MemoryBytes = memory.Bytes
 			opts.Ctx = cmd.Context()
+			opts.Given = map[string]bool{}
+			cmd.Flags().Visit(func(fl *pflag.Flag) { opts.Given[fl.Name] = true })
 			if err := shared.ValidateName(opts.Name); err != nil {
 				return err
 			}
@@ -116,11 +123,7 @@ func Run(opts *LaunchOptions) error {
 		rec, err := b.Get(ctx, opts.Name)
 		switch {
 		case err == nil:
-			fmt.Fprintf(opts.IO.ErrOut, "cluster %s already exists; nothing changed\n", opts.Name)
-			if opts.Quiet {
-				return nil
-			}
-			return shared.PrintRecord(opts.IO, opts.Output, rec)
+			return existing(opts, rec)
 		case !errors.Is(err, fs.ErrNotExist):
 			return err
 		}
@@ -149,6 +152,18 @@ func Run(opts *LaunchOptions) error {
 	}
 	rec, err := b.Launch(lctx, spec, opts.Wait, progress)
 	pl.Done()
+	if err != nil && opts.IfAbsent && (errors.Is(err, launcher.ErrExists) || errors.Is(err, fs.ErrExist)) {
+		// Another launch of the same name won the race (two cron runs at
+		// once): with --if-absent that is the cluster asked for. Its record
+		// may not be written yet, and with --wait its cloud not formed yet.
+		for deadline := time.Now().Add(max(opts.Timeout, 10*time.Second)); time.Now().Before(deadline) && ctx.Err() == nil; time.Sleep(100 * time.Millisecond) {
+			got, gerr := b.Get(ctx, opts.Name)
+			if gerr != nil || (opts.Wait && got.State == "starting") {
+				continue
+			}
+			return existing(opts, got)
+		}
+	}
 	if err != nil {
 		return launchError(ctx, lctx, opts, err)
 	}
@@ -185,4 +200,37 @@ func launchError(parent, lctx context.Context, opts *LaunchOptions, err error) e
 			fmt.Sprintf("use --if-absent, or mlctl cluster delete %s", opts.Name))
 	}
 	return err
+}
+
+// existing answers --if-absent for a cluster that is there: a running (or
+// starting) one is success, saying what differs from the request; a
+// stopped or failed one is not what a script asked for.
+func existing(opts *LaunchOptions, rec *launcher.Record) error {
+	if rec.State != launcher.StateRunning && rec.State != "starting" {
+		return errs.New(errs.Error, fmt.Errorf("cluster %s exists but is %s", opts.Name, rec.State),
+			fmt.Sprintf("delete it with 'mlctl cluster delete %s' and launch again", opts.Name))
+	}
+	asked := func(flag string) bool { return opts.Given == nil || opts.Given[flag] }
+	var diffs []string
+	if asked("nodes") && opts.Nodes != rec.Nodes {
+		diffs = append(diffs, fmt.Sprintf("%d nodes (asked for %d)", rec.Nodes, opts.Nodes))
+	}
+	if asked("memory") && opts.MemoryBytes > 0 && opts.MemoryBytes != rec.MemoryBytes {
+		diffs = append(diffs, fmt.Sprintf("%s per node (asked for %s)", cmdutil.HumanBytes(rec.MemoryBytes), cmdutil.HumanBytes(opts.MemoryBytes)))
+	}
+	if asked("vcores") && opts.VCores > 0 && rec.VCores > 0 && opts.VCores != rec.VCores {
+		diffs = append(diffs, fmt.Sprintf("%d vcores per node (asked for %d)", rec.VCores, opts.VCores))
+	}
+	if opts.Queue != "" && opts.Queue != rec.Queue {
+		diffs = append(diffs, fmt.Sprintf("queue %q (asked for %q)", rec.Queue, opts.Queue))
+	}
+	if len(diffs) == 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "cluster %s already exists; nothing changed\n", opts.Name)
+	} else {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: cluster %s already exists and differs from this launch: it has %s; nothing changed\n", opts.Name, strings.Join(diffs, ", "))
+	}
+	if opts.Quiet {
+		return nil
+	}
+	return shared.PrintRecord(opts.IO, opts.Output, rec)
 }
