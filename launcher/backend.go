@@ -34,7 +34,7 @@ type Record struct {
 	VCores      int       `json:"vcores"`
 	Queue       string    `json:"queue,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
-	StoppedAt   time.Time `json:"stopped_at,omitempty"`
+	StoppedAt   time.Time `json:"stopped_at,omitzero"`
 	Leader      string    `json:"leader,omitempty"`       // host:port of the leader API
 	Token       string    `json:"token,omitempty"`        // bearer token for the leader API; never printed (see Redacted)
 	TokenIn     string    `json:"token_in,omitempty"`     // in printed records: where the token is kept

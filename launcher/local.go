@@ -290,10 +290,9 @@ func (l *Local) Logs(ctx context.Context, name string, nodeIdx int, w io.Writer)
 		if nodeIdx >= 0 {
 			_, err = io.Copy(w, f)
 		} else {
-			sc := bufio.NewScanner(f)
-			sc.Buffer(make([]byte, 64<<10), 1<<20)
-			for sc.Scan() && err == nil {
-				_, err = fmt.Fprintf(w, "[node %d] %s\n", i, sc.Text())
+			var b []byte
+			if b, err = io.ReadAll(f); err == nil {
+				err = prefixLines(w, fmt.Sprintf("[node %d] ", i), b)
 			}
 		}
 		f.Close()

@@ -156,6 +156,13 @@ func prefixLines(w io.Writer, prefix string, b []byte) error {
 		if len(line) == 0 {
 			continue
 		}
+		if hasNodePrefix(line) {
+			// The node's own logger names it already ("node-2 ...").
+			if _, err := w.Write(line); err != nil {
+				return err
+			}
+			continue
+		}
 		if _, err := io.WriteString(w, prefix); err != nil {
 			return err
 		}
@@ -164,4 +171,17 @@ func prefixLines(w io.Writer, prefix string, b []byte) error {
 		}
 	}
 	return nil
+}
+
+// hasNodePrefix reports whether a log line starts with the node logger's
+// "node-N " prefix.
+func hasNodePrefix(line []byte) bool {
+	if !bytes.HasPrefix(line, []byte("node-")) {
+		return false
+	}
+	i := len("node-")
+	for i < len(line) && line[i] >= '0' && line[i] <= '9' {
+		i++
+	}
+	return i > len("node-") && i < len(line) && line[i] == ' '
 }

@@ -49,7 +49,8 @@ until it is deleted.`,
 			return Run(opts)
 		},
 	}
-	cmd.Flags().IntVar(&opts.Node, "node", -1, "only this node's log (index from mlctl cluster status; default all nodes)")
+	cmd.Flags().IntVar(&opts.Node, "node", -1, "only this node's log (index from mlctl cluster status)")
+	cmd.Flags().Lookup("node").DefValue = "all nodes" // shown as the default; -1 inside
 	shared.AddBackendFlag(cmd, &opts.BackendName)
 	return cmd
 }

@@ -74,7 +74,8 @@ part).`,
 	}
 	fl := cmd.Flags()
 	cmdutil.AddClusterFlag(cmd, &opts.Cluster)
-	fl.Float64SliceVar(&opts.Ratios, "ratios", []float64{0.8, 0.2}, "fraction of rows in each part, comma-separated")
+	fl.Float64SliceVar(&opts.Ratios, "ratios", []float64{0.8, 0.2}, "comma-separated `fractions` of rows, one per part")
+	fl.Lookup("ratios").DefValue = "0.8,0.2" // as a user types it, not [0.800000,0.200000]
 	fl.Int64Var(&opts.Seed, "seed", 42, "random seed; the same seed gives the same split")
 	fl.StringSliceVar(&opts.Dest, "dest", nil, "names of the new frames, comma-separated (default NAME_0, NAME_1, ...)")
 	cmdutil.AddOutputFlag(cmd, &opts.Output)
