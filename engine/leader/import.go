@@ -50,12 +50,13 @@ type importPlan struct {
 	home    []int // unit -> node
 	results []node.UnitResult
 	empty   []bool // unit whose range lies inside the previous unit's last record
+	warned  map[int]bool // columns warned about stray values
 }
 
 func (l *Leader) plan(files []inputFile, groups []int, header bool, perms [][]int) *importPlan {
 	b := make([]byte, 8)
 	rand.Read(b)
-	p := &importPlan{id: hex.EncodeToString(b), files: files}
+	p := &importPlan{id: hex.EncodeToString(b), files: files, warned: map[int]bool{}}
 	for fi, f := range files {
 		add := func(u node.Unit) {
 			u.ID = len(p.units)
@@ -281,28 +282,65 @@ func (l *Leader) chainCheck(ctx context.Context, p *importPlan, setup *parse.Set
 	return nil
 }
 
-// promote changes the type of every guessed column that met a value it could
-// not hold to categorical, with a warning; it reports whether it did.
+// MaxStrayFraction is the share of a column's rows that may fail to parse
+// as its guessed numeric or time type and still leave it that type (the
+// values read as NA, with a warning), as H2O and pandas users expect: one
+// stray "oops" must not turn a million numbers into a million levels.
+const MaxStrayFraction = 0.01
+
+// promote settles the columns that met values they could not hold: a
+// forced type keeps them as NA with a warning; a guessed type keeps them as
+// NA too while they are at most MaxStrayFraction of the rows, and otherwise
+// becomes categorical (and the import parses again). It reports whether a
+// type changed.
 func (l *Leader) promote(p *importPlan, setup *parse.Setup, warn func(string)) bool {
-	done := map[int]bool{}
+	type stray struct {
+		count int
+		first parse.Mismatch
+		file  string
+	}
+	found := map[int]*stray{}
+	var order []int
+	rows := 0
 	for u, r := range p.results {
 		if p.empty[u] {
 			continue
 		}
 		for _, s := range r.Subs {
+			rows += s.Rows
 			for _, m := range s.Mismatches {
-				if done[m.Column] || setup.Overridden[m.Column] {
-					continue
+				st, ok := found[m.Column]
+				if !ok {
+					st = &stray{first: m, file: p.units[u].File}
+					found[m.Column] = st
+					order = append(order, m.Column)
 				}
-				done[m.Column] = true
-				old := setup.Types[m.Column]
-				setup.Types[m.Column] = frame.Categorical
-				warn(fmt.Sprintf("column %q looked %s in the first rows, but %s:%d has %q; imported as categorical (set --col-type %s=... to choose)",
-					setup.Names[m.Column], old, p.units[u].File, m.Line, clip(m.Value), setup.Names[m.Column]))
+				st.count += max(m.Count, 1)
 			}
 		}
 	}
-	return len(done) > 0
+	changed := false
+	for _, c := range order {
+		st := found[c]
+		name, typ := setup.Names[c], setup.Types[c]
+		where := fmt.Sprintf("%s:%d has %q", st.file, st.first.Line, clip(st.first.Value))
+		if setup.Overridden[c] || float64(st.count) <= MaxStrayFraction*float64(rows) {
+			how := "looks"
+			if setup.Overridden[c] {
+				how = "was set to"
+			}
+			if !p.warned[c] { // once, though the import may parse again
+				p.warned[c] = true
+				warn(fmt.Sprintf("column %q %s %s: %d value(s) are not and were read as NA (the first: %s)", name, how, typ, st.count, where))
+			}
+			continue
+		}
+		setup.Types[c] = frame.Categorical
+		changed = true
+		warn(fmt.Sprintf("column %q looked %s in the first rows, but %d value(s) are not (%s); imported as categorical (set --col-type %s=... to choose)",
+			name, typ, st.count, where, name))
+	}
+	return changed
 }
 
 func (l *Leader) abortImport(id string) {

@@ -36,6 +36,7 @@ type Mismatch struct {
 	Column int    `json:"column"`
 	Line   int    `json:"line"` // 1-based, relative to the range's first record
 	Value  string `json:"value"`
+	Count  int    `json:"count"` // values of the column in the range that did not fit (all stored as NA)
 }
 
 // Result is a parsed byte range.

@@ -114,6 +114,7 @@ type colBuilder struct {
 	naFirst    bool // an NA token would also parse as a value: test NA first
 	overridden bool
 	mismatched bool
+	mismIdx    int // index in the parser's mismatches of this column's first
 	floats     []float64
 	codes      []int32
 	dict       catDict
@@ -260,15 +261,14 @@ func (p *rangeParser) store(j int, val []byte, line int) error {
 	if p.na.has(val) {
 		return nil
 	}
-	if c.overridden {
-		return p.errorf(line, "column "+strconv.Quote(p.setup.Names[j])+" was set to "+string(p.setup.Types[j])+
-			" but line "+itoa(line)+" has "+strconv.Quote(string(val))+
-			"; fix the value, add it to the NA strings, or set the column to categorical or string")
-	}
+	// The value is NA; the first per range is kept (with a count) so the
+	// leader can warn, or, for a guessed type, read the column as text.
 	if !c.mismatched {
 		c.mismatched = true
+		c.mismIdx = len(p.mism)
 		p.mism = append(p.mism, Mismatch{Column: j, Line: line, Value: string(val)})
 	}
+	p.mism[c.mismIdx].Count++
 	return nil
 }
 

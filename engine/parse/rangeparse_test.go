@@ -79,7 +79,6 @@ func TestParseRangeErrors(t *testing.T) {
 		{"too many", num, "1,a\n2,b,c,d\n", 2, "expected 2 fields, found 4; check the separator or quoting"},
 		{"ragged after embedded newline", num, "1,\"a\nb\"\n2,b,c\n", 3, "expected 2 fields, found 3"},
 		{"bad utf8", num, "1,a\n2,\xff\xfe\n", 2, "invalid UTF-8"},
-		{"override mismatch", over, "1,a\n\n2,b\nabc,c\n", 4, `column "x" was set to numeric but line 4 has "abc"`},
 		{"junk after quote", num, "1,\"a\"b\n", 1, "unexpected character after a closing quote"},
 		{"unterminated quote", num, "1,a\n2,\"b\n3,c\n", 2, "unterminated quoted field"},
 	}
@@ -97,13 +96,31 @@ func TestParseRangeErrors(t *testing.T) {
 	}
 }
 
+// A forced type converts: a value that does not fit is NA and counted, not
+// an error (the leader warns with the count and the first line).
+func TestParseRangeOverriddenMismatchIsNA(t *testing.T) {
+	over := textSetup([]string{"x", "y"}, frame.Numeric, frame.Categorical)
+	over.Overridden[0] = true
+	r, err := whole(t, "1,a\n\n2,b\nabc,c\nzz,d\n", over)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Mismatch{{Column: 0, Line: 4, Value: "abc", Count: 2}}
+	if !reflect.DeepEqual(r.Mismatches, want) {
+		t.Errorf("mismatches %+v, want %+v", r.Mismatches, want)
+	}
+	if got := cells(over, r); got[2][0] != "<NA>" || got[3][0] != "<NA>" {
+		t.Errorf("cells %v", got)
+	}
+}
+
 func TestParseRangeInferredMismatch(t *testing.T) {
 	s := textSetup([]string{"x", "t"}, frame.Numeric, frame.Time)
 	r, err := whole(t, "1,2020-01-01\nabc,oops\ndef,2020-01-02\n", s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Mismatch{{Column: 0, Line: 2, Value: "abc"}, {Column: 1, Line: 2, Value: "oops"}}
+	want := []Mismatch{{Column: 0, Line: 2, Value: "abc", Count: 2}, {Column: 1, Line: 2, Value: "oops", Count: 1}}
 	if !reflect.DeepEqual(r.Mismatches, want) {
 		t.Errorf("mismatches %+v, want %+v", r.Mismatches, want)
 	}
