@@ -294,3 +294,32 @@ func TestYARNLifetime(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 	}
 }
+
+// After kdestroy every command on a YARN cluster is an authentication
+// failure (exit 4) with the fix, never "no such cluster": the cluster is
+// still there holding resources, and stop must work again after kinit.
+func TestYARNNoTicketIsAuthNotNotFound(t *testing.T) {
+	tc := testcluster.Secure(t)
+	y := newYARN(t, tc)
+	launchYARN(t, y, Spec{Name: "kd", Backend: "yarn", Nodes: 1, MemoryBytes: 256 << 20, VCores: 1})
+	cc := os.Getenv("KRB5CCNAME")
+	if err := os.Remove(strings.TrimPrefix(cc, "FILE:")); err != nil {
+		t.Fatal(err) // kdestroy
+	}
+	fresh := NewYARN(y.Home, mlctlBin) // a new mlctl run: no login cached in memory
+	fresh.HDFSCA = y.HDFSCA
+	ctx := context.Background()
+	_, err := fresh.Get(ctx, "kd")
+	for _, e := range []error{err, fresh.Stop(ctx, "kd")} {
+		if errs.Code(e) != errs.Auth || !strings.Contains(errs.Hint(e), "kinit") {
+			t.Errorf("without a ticket: code %d, %v, hint %q; want 4 with kinit", errs.Code(e), e, errs.Hint(e))
+		}
+		if errors.Is(e, fs.ErrNotExist) && errs.Code(e) != errs.Auth {
+			t.Errorf("%v reads as not found", e) // cmdutil.ClusterError would say "no cluster named"
+		}
+	}
+	tc.Kinit(t)
+	if err := NewYARN(y.Home, mlctlBin).Stop(ctx, "kd"); err != nil {
+		t.Fatalf("stop after kinit: %v", err)
+	}
+}

@@ -46,7 +46,7 @@ func (e *messageError) Unwrap() error { return e.cause }
 // cluster, exit code 6 and a hint pointing at `mlctl cluster list`. Other
 // errors pass through unchanged.
 func ClusterError(name string, err error) error {
-	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+	if err == nil || !errors.Is(err, fs.ErrNotExist) || authFailure(err) {
 		return err
 	}
 	return errs.New(errs.NotFound,
@@ -56,7 +56,7 @@ func ClusterError(name string, err error) error {
 
 // FrameError does the same for a frame on a cluster.
 func FrameError(cluster, frame string, err error) error {
-	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+	if err == nil || !errors.Is(err, fs.ErrNotExist) || authFailure(err) {
 		return err
 	}
 	return errs.New(errs.NotFound,
@@ -66,7 +66,7 @@ func FrameError(cluster, frame string, err error) error {
 
 // ModelError does the same for a model on a cluster.
 func ModelError(cluster, model string, err error) error {
-	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+	if err == nil || !errors.Is(err, fs.ErrNotExist) || authFailure(err) {
 		return err
 	}
 	return errs.New(errs.NotFound,
@@ -76,7 +76,7 @@ func ModelError(cluster, model string, err error) error {
 
 // JobError does the same for a job on a cluster.
 func JobError(cluster, job string, err error) error {
-	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+	if err == nil || !errors.Is(err, fs.ErrNotExist) || authFailure(err) {
 		return err
 	}
 	return errs.New(errs.NotFound,
@@ -94,3 +94,9 @@ func Cause(err error) error {
 		err = u
 	}
 }
+
+// authFailure reports a Kerberos failure (exit 4). A missing ticket cache is
+// a file that does not exist, but it does not mean the cluster is missing:
+// the user must kinit, not think the cluster gone while it holds YARN
+// resources.
+func authFailure(err error) bool { return errs.Code(err) == errs.Auth }
