@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl/internal/testcluster"
 	"github.com/mlctl/mlctl/yarn/amrm"
 	"github.com/mlctl/mlctl/yarn/nm"
 	"github.com/mlctl/mlctl/yarn/sasl"
@@ -26,11 +27,12 @@ import (
 //
 //	bash testcluster/run.sh up /tmp/tc-ipc [--rpc-protection privacy]
 //	MLCTL_TESTCLUSTER=/tmp/tc-ipc go test -run Testcluster -v ./yarn/amrm/
+//
+// Without MLCTL_TESTCLUSTER the shared helper starts a secure cluster.
 func TestTestcluster(t *testing.T) {
-	dir := os.Getenv("MLCTL_TESTCLUSTER")
-	if dir == "" {
-		t.Skip("set MLCTL_TESTCLUSTER to the directory of a running testcluster (bash testcluster/run.sh up DIR)")
-	}
+	// The shared helper: the cluster of MLCTL_TESTCLUSTER, or one it starts,
+	// or a failure that says how to get one; never a silent skip.
+	dir := testcluster.Secure(t).Dir
 	raw, err := os.ReadFile(filepath.Join(dir, "cluster.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -214,3 +216,6 @@ func TestTestcluster(t *testing.T) {
 		t.Errorf("app %s ended %s/%s", newApp.ID, st.App.State, st.App.FinalStatus)
 	}
 }
+
+// TestMain stops a test cluster the helper started for this package.
+func TestMain(m *testing.M) { os.Exit(testcluster.Main(m)) }
