@@ -149,13 +149,22 @@ func (l *Local) spawn(spec Spec, dir string, idx int) (int, error) {
 func (l *Local) await(ctx context.Context, rec *Record, progress func(Progress)) error {
 	rdv := cloud.DirRendezvous{Dir: rec.Dir}
 	last := -1
+	deadSeen := 0
 	for {
 		ms, _ := rdv.Members(ctx)
 		if len(ms) != last {
 			last = len(ms)
 			progress(Progress{Phase: "forming cloud", Joined: len(ms), Wanted: rec.Nodes})
 		}
-		if dead := l.deadNodes(rec); len(dead) > 0 {
+		dead := l.deadNodes(rec)
+		if len(dead) == 0 {
+			deadSeen = 0
+		} else {
+			deadSeen++
+		}
+		// A node seen gone on three polls in a row has exited; one
+		// look at /proc on a loaded machine is not proof.
+		if deadSeen >= 3 {
 			return errs.New(errs.Error, fmt.Errorf("node %d exited before the cloud formed: %s", dead[0], l.lastLogLine(rec, dead[0])),
 				fmt.Sprintf("see mlctl cluster logs %s --node %d", rec.Name, dead[0]))
 		}
@@ -224,7 +233,9 @@ func (l *Local) Get(_ context.Context, name string) (*Record, error) {
 	if rec.State == StateStopped || rec.State == StateFailed {
 		return rec, nil
 	}
-	if len(l.deadNodes(rec)) == len(rec.PIDs) {
+	if len(rec.PIDs) > 0 && len(l.deadNodes(rec)) == len(rec.PIDs) {
+		// Every node is gone. (A record still being written by a launch
+		// has no PIDs yet: that cluster is starting, not failed.)
 		rec.State = StateFailed
 		return rec, nil
 	}
