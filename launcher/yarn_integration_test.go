@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -286,6 +287,14 @@ func TestYARNLifetime(t *testing.T) {
 				t.Fatalf("ended %s, diagnostics %q do not say why", rec.State, rec.Diagnostics)
 			}
 			t.Logf("ended: %s", rec.Diagnostics)
+			// The application ended before any stop: delete still removes
+			// the HDFS record (it holds the token) and its directory.
+			if err := y.Delete(context.Background(), "brief"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := y.web.Stat(context.Background(), path.Dir(y.recordPath("brief"))); !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("the cluster's HDFS directory is left after delete: %v", err)
+			}
 			return
 		}
 		if time.Now().After(deadline) {

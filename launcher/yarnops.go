@@ -2,9 +2,12 @@ package launcher
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"time"
 
 	"github.com/mlctl/mlctl/engine/api"
@@ -108,6 +111,15 @@ func (y *YARN) Stop(ctx context.Context, name string) error {
 func (y *YARN) Delete(ctx context.Context, name string) error {
 	if err := y.Stop(ctx, name); err != nil {
 		return err
+	}
+	// Whatever ended the application (its lifetime, a kill, a crash), the
+	// cluster's HDFS directory holds the record with its token: remove it,
+	// directory and all, in every case.
+	if err := y.setup(ctx); err != nil {
+		return err
+	}
+	if err := y.web.Delete(ctx, path.Dir(y.recordPath(name)), true); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing the cluster's HDFS directory %s: %w", path.Dir(y.recordPath(name)), err)
 	}
 	return os.RemoveAll(y.dir(name))
 }
