@@ -257,9 +257,10 @@ func TestYARNLostNode(t *testing.T) {
 	for {
 		st, err := c.Cloud(ctx)
 		if err != nil {
-			t.Fatal(err)
+			break // the application already ended: checked below
 		}
 		if !st.Healthy && strings.Contains(st.Problem, "node 1") {
+			t.Logf("lost node reported %s after the kill", time.Since(killed).Round(time.Millisecond))
 			break
 		}
 		if time.Since(killed) > 10*time.Second {
@@ -267,7 +268,25 @@ func TestYARNLostNode(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Logf("lost node reported %s after the kill", time.Since(killed).Round(time.Millisecond))
+	// The AM ends the application, FAILED with the node named, instead of
+	// holding the other containers.
+	for {
+		rec, err := y.Get(ctx, "lossy")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.State == StateFailed || rec.State == StateStopped {
+			if !strings.Contains(rec.YARNState, "FAILED") || !strings.Contains(rec.Diagnostics, "node 1") {
+				t.Fatalf("ended as %s (%s): %q, want FAILED naming node 1", rec.State, rec.YARNState, rec.Diagnostics)
+			}
+			t.Logf("application ended %s after the kill: %s", time.Since(killed).Round(time.Millisecond), rec.Diagnostics)
+			break
+		}
+		if time.Since(killed) > 30*time.Second {
+			t.Fatalf("the application still runs 30s after losing a node: %+v", rec)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
 }
 
 // A lifetime shorter than the test: the RM ends the application and the

@@ -78,6 +78,12 @@ func (a *AM) loop(ctx context.Context) (amrm.FinalStatus, string) {
 				failed = append(failed, fmt.Sprintf("node %d (%s) exited with %d: %s", idx, st.ID, st.ExitStatus, st.Diagnostics))
 			}
 		}
+		if len(failed) > 0 && running > 0 {
+			// A cloud that lost a node has lost that node's chunks: end the
+			// application now, naming the node, rather than hold the other
+			// containers' resources until someone notices (YARN ends them).
+			return amrm.StatusFailed, fmt.Sprintf("%s; the cloud lost that node's data", failed[0])
+		}
 		if next == a.cfg.Nodes && running == 0 {
 			if len(failed) > 0 {
 				return amrm.StatusFailed, fmt.Sprintf("%d of %d nodes failed; first: %s", len(failed), a.cfg.Nodes, failed[0])
