@@ -2,6 +2,7 @@ package leader
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"sync"
@@ -110,10 +111,33 @@ func (l *Leader) call(ctx context.Context, idx int, path string, in any, out any
 			// The node's error keeps its kind across the network.
 			return &mr.RemoteError{Node: idx, Addr: m.Addr, Kind: re.Kind, Msg: re.Msg}
 		}
-		return fmt.Errorf("node %d (%s): %w", idx, m.Addr, err)
+		return &unreachable{node: idx, addr: m.Addr, err: err}
 	}
 	return nil
 }
+
+// unreachable is a call to a node that got no answer: the message says so
+// in words (the innermost cause, not a raw "Post https://...: ..." chain),
+// and the node's fate is the cloud's health, which the probe decides.
+type unreachable struct {
+	node int
+	addr string
+	err  error
+}
+
+func (e *unreachable) Error() string {
+	root := e.err
+	for {
+		next := errors.Unwrap(root)
+		if next == nil {
+			break
+		}
+		root = next
+	}
+	return fmt.Sprintf("node %d (%s) did not answer: %v; if it died, the cloud is now unhealthy and its frames are incomplete", e.node, e.addr, root)
+}
+
+func (e *unreachable) Unwrap() error { return e.err }
 
 // forAll runs fn for every member index in parallel; the first error cancels
 // the others and is returned.
