@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -49,7 +50,7 @@ type importPlan struct {
 	fileOf  []int // unit -> file index
 	home    []int // unit -> node
 	results []node.UnitResult
-	empty   []bool // unit whose range lies inside the previous unit's last record
+	empty   []bool       // unit whose range lies inside the previous unit's last record
 	warned  map[int]bool // columns warned about stray values
 }
 
@@ -130,7 +131,9 @@ func (l *Leader) importFrame(ctx context.Context, req *api.ImportRequest, progre
 	}()
 	for attempt := 0; ; attempt++ {
 		progress(0.05, fmt.Sprintf("parsing %d ranges on %d nodes", len(p.units), len(l.members)))
-		if err := l.parseUnits(ctx, p, setup, p.allUnits()); err != nil {
+		msg := fmt.Sprintf("parsing %d ranges on %d nodes", len(p.units), len(l.members))
+		report := func(done, total int) { progress(0.05+0.65*float64(done)/float64(total), msg) }
+		if err := l.parseUnits(ctx, p, setup, p.allUnits(), report); err != nil {
 			return err
 		}
 		progress(0.7, "checking record boundaries")
@@ -199,7 +202,7 @@ func sourceOf(paths []string) string {
 }
 
 // parseUnits sends the given units to their nodes and stores the results.
-func (l *Leader) parseUnits(ctx context.Context, p *importPlan, setup *parse.Setup, which []int) error {
+func (l *Leader) parseUnits(ctx context.Context, p *importPlan, setup *parse.Setup, which []int, report func(done, total int)) error {
 	byNode := map[int][]node.Unit{}
 	for _, u := range which {
 		byNode[p.home[u]] = append(byNode[p.home[u]], p.units[u])
@@ -209,18 +212,35 @@ func (l *Leader) parseUnits(ctx context.Context, p *importPlan, setup *parse.Set
 		idxs = append(idxs, n)
 	}
 	sort.Ints(idxs)
+	var mu sync.Mutex
+	done := 0
 	return l.forAll(ctx, idxs, func(ctx context.Context, idx int) error {
-		req := &node.ParseRequest{Import: p.id, Setup: *setup, Units: byNode[idx], RangeSize: l.opts.RangeSize}
-		var resp *node.ParseResponse
-		err := l.call(ctx, idx, node.PathParse, req, &resp, func() (err error) {
-			resp, err = l.self.Parse(ctx, req)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		for _, r := range resp.Units {
-			p.results[r.ID] = r
+		units := byNode[idx]
+		// A node's units go in up to eight batches, so the progress moves
+		// while a large parse runs; a batch has at least 16 units to keep a
+		// node's cores busy.
+		batch := max(16, (len(units)+7)/8)
+		for lo := 0; lo < len(units); lo += batch {
+			hi := min(lo+batch, len(units))
+			req := &node.ParseRequest{Import: p.id, Setup: *setup, Units: units[lo:hi], RangeSize: l.opts.RangeSize}
+			var resp *node.ParseResponse
+			err := l.call(ctx, idx, node.PathParse, req, &resp, func() (err error) {
+				resp, err = l.self.Parse(ctx, req)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			for _, r := range resp.Units {
+				p.results[r.ID] = r
+			}
+			done += hi - lo
+			d := done
+			mu.Unlock()
+			if report != nil {
+				report(d, len(which))
+			}
 		}
 		return nil
 	})
@@ -256,7 +276,7 @@ func (l *Leader) chainCheck(ctx context.Context, p *importPlan, setup *parse.Set
 				break
 			}
 			unit.Start, unit.AtRecordStart = prevEnd, true
-			if err := l.parseUnits(ctx, p, setup, []int{u}); err != nil {
+			if err := l.parseUnits(ctx, p, setup, []int{u}, nil); err != nil {
 				return err
 			}
 			reparsed = true
