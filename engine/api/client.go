@@ -113,19 +113,19 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 // Cloud returns the cloud's status.
 func (c *Client) Cloud(ctx context.Context) (*CloudStatus, error) {
 	var s CloudStatus
-	return &s, c.do(ctx, http.MethodGet, "/api/v1/cloud", nil, &s)
+	return orNil(&s, c.do(ctx, http.MethodGet, "/api/v1/cloud", nil, &s))
 }
 
 // ImportFrame starts an import job.
 func (c *Client) ImportFrame(ctx context.Context, req ImportRequest) (*Job, error) {
 	var j Job
-	return &j, c.do(ctx, http.MethodPost, "/api/v1/frames/import", req, &j)
+	return orNil(&j, c.do(ctx, http.MethodPost, "/api/v1/frames/import", req, &j))
 }
 
 // Job returns a job's state.
 func (c *Client) Job(ctx context.Context, id string) (*Job, error) {
 	var j Job
-	return &j, c.do(ctx, http.MethodGet, "/api/v1/jobs/"+url.PathEscape(id), nil, &j)
+	return orNil(&j, c.do(ctx, http.MethodGet, "/api/v1/jobs/"+url.PathEscape(id), nil, &j))
 }
 
 // WaitJob polls a job until it ends, calling progress on each poll, and
@@ -170,13 +170,13 @@ func (c *Client) Frames(ctx context.Context) ([]FrameInfo, error) {
 // Frame describes one frame.
 func (c *Client) Frame(ctx context.Context, name string) (*FrameInfo, error) {
 	var f FrameInfo
-	return &f, c.do(ctx, http.MethodGet, "/api/v1/frames/"+url.PathEscape(name), nil, &f)
+	return orNil(&f, c.do(ctx, http.MethodGet, "/api/v1/frames/"+url.PathEscape(name), nil, &f))
 }
 
 // Summary computes a frame's column summary.
 func (c *Client) Summary(ctx context.Context, name string) (*Summary, error) {
 	var s Summary
-	return &s, c.do(ctx, http.MethodGet, "/api/v1/frames/"+url.PathEscape(name)+"/summary", nil, &s)
+	return orNil(&s, c.do(ctx, http.MethodGet, "/api/v1/frames/"+url.PathEscape(name)+"/summary", nil, &s))
 }
 
 // Split splits a frame by rows.
@@ -231,19 +231,19 @@ func (c *Client) Jobs(ctx context.Context) ([]Job, error) {
 // CancelJob asks a running job to stop; it ends in state "cancelled".
 func (c *Client) CancelJob(ctx context.Context, id string) (*Job, error) {
 	var j Job
-	return &j, c.do(ctx, http.MethodPost, "/api/v1/jobs/"+url.PathEscape(id)+"/cancel", struct{}{}, &j)
+	return orNil(&j, c.do(ctx, http.MethodPost, "/api/v1/jobs/"+url.PathEscape(id)+"/cancel", struct{}{}, &j))
 }
 
 // Train starts a training job.
 func (c *Client) Train(ctx context.Context, req TrainRequest) (*Job, error) {
 	var j Job
-	return &j, c.do(ctx, http.MethodPost, "/api/v1/train", req, &j)
+	return orNil(&j, c.do(ctx, http.MethodPost, "/api/v1/train", req, &j))
 }
 
 // Predict starts a job scoring a frame into a new frame.
 func (c *Client) Predict(ctx context.Context, req PredictRequest) (*Job, error) {
 	var j Job
-	return &j, c.do(ctx, http.MethodPost, "/api/v1/predict", req, &j)
+	return orNil(&j, c.do(ctx, http.MethodPost, "/api/v1/predict", req, &j))
 }
 
 // Models lists the models.
@@ -255,7 +255,7 @@ func (c *Client) Models(ctx context.Context) ([]ModelInfo, error) {
 // Model describes one model.
 func (c *Client) Model(ctx context.Context, id string) (*Model, error) {
 	var m Model
-	return &m, c.do(ctx, http.MethodGet, "/api/v1/models/"+url.PathEscape(id), nil, &m)
+	return orNil(&m, c.do(ctx, http.MethodGet, "/api/v1/models/"+url.PathEscape(id), nil, &m))
 }
 
 // ModelBody returns the model's scoring form as JSON (the scoring package's
@@ -278,4 +278,13 @@ func (e *JobError) Error() string {
 		return fmt.Sprintf("%s job %s was cancelled", e.Job.Kind, e.Job.ID)
 	}
 	return fmt.Sprintf("%s failed: %s", e.Job.Kind, e.Job.Error)
+}
+
+// orNil returns v, or nil with the error: a failed call never hands back a
+// zero value that looks like an answer (an empty cloud of 0/0 nodes).
+func orNil[T any](v *T, err error) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
 }
