@@ -173,3 +173,25 @@ func soft(x, t float64) float64 {
 	}
 	return 0
 }
+
+// lowerInverse returns L⁻¹ of a lower triangular L (lower triangular too),
+// in p³/3 steps; with it the covariance diagonal is column norms and a
+// quadratic form tᵀ(LLᵀ)⁻¹t is ‖L⁻¹t‖², without the full inverse.
+func lowerInverse(l [][]float64) [][]float64 {
+	p := len(l)
+	m := make([][]float64, p)
+	for i := range m {
+		m[i] = make([]float64, p)
+	}
+	for j := 0; j < p; j++ {
+		m[j][j] = 1 / l[j][j]
+		for i := j + 1; i < p; i++ {
+			s := 0.0
+			for k := j; k < i; k++ {
+				s -= l[i][k] * m[k][j]
+			}
+			m[i][j] = s / l[i][i]
+		}
+	}
+	return m
+}

@@ -286,6 +286,7 @@ func (f *fitter) stdErrors(ev passOut, beta []float64, res *Result) error {
 	p := f.d.P
 	var diag []float64
 	var covAt func(i, j int) float64
+	var quad func(t []float64) float64 // tᵀ cov t
 	empty := make([]bool, p) // slots no training row has: no standard error
 	if f.wide != nil {
 		for k, v := range ev.WS.D {
@@ -328,8 +329,28 @@ func (f *fitter) stdErrors(ev passOut, beta []float64, res *Result) error {
 		if j, ok := cholesky(a); !ok {
 			return &SingularError{Column: f.names[j]}
 		}
-		cov := cholInverse(a)
-		covAt = func(i, j int) float64 { return cov[i][j] }
+		// Only the diagonal and the intercept's quadratic form are needed:
+		// (LLᵀ)⁻¹ = L⁻ᵀL⁻¹, so cov(i, j) = Σ_k M[k][i]·M[k][j] with M = L⁻¹,
+		// M zero above the diagonal.
+		m := lowerInverse(a)
+		covAt = func(i, j int) float64 {
+			s := 0.0
+			for k := max(i, j); k < p; k++ {
+				s += m[k][i] * m[k][j]
+			}
+			return s
+		}
+		quad = func(t []float64) float64 {
+			s := 0.0
+			for k := 0; k < p; k++ {
+				y := 0.0
+				for j := 0; j <= k; j++ {
+					y += m[k][j] * t[j]
+				}
+				s += y * y
+			}
+			return s
+		}
 	}
 	res.SE = make([]float64, p)
 	res.Z = make([]float64, p)
@@ -345,14 +366,18 @@ func (f *fitter) stdErrors(ev passOut, beta []float64, res *Result) error {
 						t[f.d.Start[j]] = -f.d.Mean[j] / f.d.SD[j]
 					}
 				}
-				v = 0
-				for x := 0; x < p; x++ {
-					if t[x] == 0 {
-						continue
-					}
-					for y := 0; y < p; y++ {
-						if t[y] != 0 {
-							v += t[x] * covAt(x, y) * t[y]
+				if quad != nil {
+					v = quad(t)
+				} else {
+					v = 0
+					for x := 0; x < p; x++ {
+						if t[x] == 0 {
+							continue
+						}
+						for y := 0; y < p; y++ {
+							if t[y] != 0 {
+								v += t[x] * covAt(x, y) * t[y]
+							}
 						}
 					}
 				}
