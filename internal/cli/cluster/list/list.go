@@ -70,6 +70,17 @@ func Run(opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.BackendName != "" {
+		// --backend yarn lists yarn clusters only, though the router knows
+		// both backends' records.
+		kept := recs[:0]
+		for _, r := range recs {
+			if r.Backend == opts.BackendName {
+				kept = append(kept, r)
+			}
+		}
+		recs = kept
+	}
 	sort.Slice(recs, func(i, j int) bool { return recs[i].Name < recs[j].Name })
 	markDegraded(opts, recs)
 	if opts.Output.IsData() {

@@ -98,3 +98,13 @@ func TestListDegraded(t *testing.T) {
 		t.Errorf("list:\n%s", out)
 	}
 }
+
+func TestListBackendFilter(t *testing.T) {
+	f, ios := clitest.Factory(backend(), nil)
+	if err := Run(&ListOptions{IO: ios, Backend: f.Backend, Now: f.Now, Ctx: context.Background(), BackendName: "yarn", Output: cmdutil.OutputTable}); err != nil {
+		t.Fatal(err)
+	}
+	if out := clitest.Out(ios); !strings.Contains(out, "alpha\tyarn") || strings.Contains(out, "demo") {
+		t.Errorf("--backend yarn lists:\n%s", out)
+	}
+}
