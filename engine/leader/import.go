@@ -308,6 +308,10 @@ func (l *Leader) chainCheck(ctx context.Context, p *importPlan, setup *parse.Set
 // stray "oops" must not turn a million numbers into a million levels.
 const MaxStrayFraction = 0.01
 
+// MaxLevels is the most distinct values a guessed categorical column may
+// have; past it the column is read as text (documented in the README).
+var MaxLevels = 1_000_000
+
 // promote settles the columns that met values they could not hold: a
 // forced type keeps them as NA with a warning; a guessed type keeps them as
 // NA too while they are at most MaxStrayFraction of the rows, and otherwise
@@ -340,6 +344,31 @@ func (l *Leader) promote(p *importPlan, setup *parse.Setup, warn func(string)) b
 		}
 	}
 	changed := false
+	// A categorical column with more levels than MaxLevels is text, not a
+	// factor (ids, free text): read it as a string column instead.
+	for c, t := range setup.Types {
+		if t != frame.Categorical || setup.Overridden[c] {
+			continue
+		}
+		seen := map[string]struct{}{}
+		for u, r := range p.results {
+			if p.empty[u] || len(seen) > MaxLevels {
+				continue
+			}
+			for _, s := range r.Subs {
+				if c < len(s.Domains) {
+					for _, v := range s.Domains[c] {
+						seen[v] = struct{}{}
+					}
+				}
+			}
+		}
+		if len(seen) > MaxLevels {
+			setup.Types[c] = frame.String
+			changed = true
+			warn(fmt.Sprintf("column %q has more than %d distinct values; imported as text (string), not categorical (set --col-type %s=categorical to insist)", setup.Names[c], MaxLevels, setup.Names[c]))
+		}
+	}
 	for _, c := range order {
 		st := found[c]
 		name, typ := setup.Names[c], setup.Types[c]

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mlctl/mlctl/engine/api"
+	"github.com/mlctl/mlctl/engine/leader"
 )
 
 func importErr(t *testing.T, c *api.Client, req api.ImportRequest) (*api.Job, error) {
@@ -281,5 +282,39 @@ func TestFailedJobComesWithItsState(t *testing.T) {
 	var je *api.JobError
 	if !errors.As(err, &je) || j == nil || j.State != "failed" || je.Job.Error == "" {
 		t.Fatalf("failed import: job %+v, err %v", j, err)
+	}
+}
+
+// A categorical column with more distinct values than the limit is read as
+// text, with a warning.
+func TestTooManyLevelsBecomesText(t *testing.T) {
+	old := leader.MaxLevels
+	leader.MaxLevels = 50
+	defer func() { leader.MaxLevels = old }()
+	var b strings.Builder
+	b.WriteString("id,grp\n")
+	for i := 0; i < 60000; i++ {
+		id := i % 5 // few values where the type guess samples, unique after
+		if i >= 50000 {
+			id = i
+		}
+		fmt.Fprintf(&b, "u%d,g%d\n", id, i%7)
+	}
+	p := filepath.Join(t.TempDir(), "ids.csv")
+	os.WriteFile(p, []byte(b.String()), 0o644)
+	c := startCloud(t, 2, 8<<10)
+	j, err := importErr(t, c.client, api.ImportRequest{Paths: []string{p}, Name: "ids"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Warnings) != 1 || !strings.Contains(j.Warnings[0], `"id" has more than 50 distinct values`) {
+		t.Fatalf("warnings %q", j.Warnings)
+	}
+	s, err := c.client.Summary(context.Background(), "ids")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Columns[0].Type != "string" || s.Columns[1].Type != "categorical" {
+		t.Fatalf("types %s, %s", s.Columns[0].Type, s.Columns[1].Type)
 	}
 }
