@@ -120,6 +120,9 @@ func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progr
 		Queue: spec.Queue, CreatedAt: y.Now().UTC(), Token: secrets.Token, CACert: string(secrets.CACertPEM), AppID: app.ID,
 		Dir: y.dir(spec.Name), Owner: y.user,
 	}
+	if spec.MaxUptime > 0 {
+		rec.EndsAt = rec.CreatedAt.Add(spec.MaxUptime)
+	}
 	progress(Progress{Phase: "submitting " + app.ID, Wanted: spec.Nodes})
 	if err := y.rest.Apps().Submit(ctx, req); err != nil {
 		return nil, err

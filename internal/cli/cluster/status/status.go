@@ -167,6 +167,10 @@ func printStatus(opts *StatusOptions, st *Status) error {
 			[2]string{"uptime", since(ios, c.Started, now)},
 			[2]string{"idle", since(ios, c.LastWork, now)},
 		)
+		if !rec.EndsAt.IsZero() {
+			// The lifetime YARN enforces: how long the cluster has left.
+			pairs = append(pairs, [2]string{"lifetime left", lifetimeLeft(ios, rec.EndsAt, now)})
+		}
 	} else if rec.Leader != "" {
 		pairs = append(pairs, [2]string{"leader", rec.Leader})
 	}
@@ -233,4 +237,16 @@ func cloudLine(c *api.CloudStatus) string {
 		return fmt.Sprintf("%d/%d nodes joined", len(c.Nodes), c.Size)
 	}
 	return fmt.Sprintf("%d/%d nodes healthy (lost: node %s)", healthy, c.Size, strings.Join(lost, ", node "))
+}
+
+// lifetimeLeft is the time until the application's lifetime ends it.
+func lifetimeLeft(ios *iostreams.IOStreams, ends, now time.Time) string {
+	left := ends.Sub(now)
+	if left <= 0 {
+		return "ended at " + cmdutil.Time(ios, ends, now)
+	}
+	if !ios.IsStdoutTTY() {
+		return left.Round(time.Second).String() + " (until " + ends.UTC().Format(time.RFC3339) + ")"
+	}
+	return left.Round(time.Second).String()
 }

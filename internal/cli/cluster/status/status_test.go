@@ -146,3 +146,18 @@ func TestStatusUnhealthy(t *testing.T) {
 		t.Errorf("status does not show the lost node:\n%s", out)
 	}
 }
+
+// A YARN cluster with --max-uptime shows how long it has left.
+func TestStatusLifetimeLeft(t *testing.T) {
+	b := clitest.NewBackend("yarn")
+	b.Clusters["demo"] = &launcher.Record{Name: "demo", Backend: "yarn", State: "running", Nodes: 1, Leader: "127.0.0.1:1", EndsAt: clitest.Now.Add(90 * time.Minute)}
+	c := &clitest.ClusterAPI{CloudStatus: &api.CloudStatus{Cluster: "demo", Healthy: true, Size: 1, Started: clitest.Now,
+		Nodes: []api.NodeStatus{{Index: 0, Healthy: true}}}}
+	f, ios := clitest.Factory(b, c)
+	if err := Run(&StatusOptions{IO: ios, Backend: f.Backend, ClusterAPI: f.ClusterAPI, Now: f.Now, Ctx: context.Background(), Name: "demo", Output: cmdutil.OutputTable}); err != nil {
+		t.Fatal(err)
+	}
+	if out := clitest.Out(ios); !strings.Contains(out, "lifetime left\t1h30m0s (until ") {
+		t.Errorf("status:\n%s", out)
+	}
+}
