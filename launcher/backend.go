@@ -35,7 +35,7 @@ type Record struct {
 	Queue       string    `json:"queue,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 	StoppedAt   time.Time `json:"stopped_at,omitzero"`
-	EndsAt      time.Time `json:"ends_at,omitzero"` // yarn: when the application's lifetime (--max-uptime) ends it
+	EndsAt      time.Time `json:"ends_at,omitzero"`       // yarn: when the application's lifetime (--max-uptime) ends it
 	Leader      string    `json:"leader,omitempty"`       // host:port of the leader API
 	Token       string    `json:"token,omitempty"`        // bearer token for the leader API; never printed (see Redacted)
 	TokenIn     string    `json:"token_in,omitempty"`     // in printed records: where the token is kept

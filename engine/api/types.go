@@ -78,14 +78,14 @@ type Summary struct {
 
 // ColumnSummary is one column of a Summary.
 type ColumnSummary struct {
-	Name        string   `json:"name"`
-	Type        string   `json:"type"`
-	NACount     int64    `json:"na_count"`
+	Name        string  `json:"name"`
+	Type        string  `json:"type"`
+	NACount     int64   `json:"na_count"`
 	Min         *Number `json:"min"`
 	Max         *Number `json:"max"`
 	Mean        *Number `json:"mean"`
 	SD          *Number `json:"sd"`
-	Cardinality *int64   `json:"cardinality"`
+	Cardinality *int64  `json:"cardinality"`
 }
 
 // SplitRequest splits a frame by row into len(Ratios) frames named

@@ -287,7 +287,7 @@ func (f *fitter) stdErrors(ev passOut, beta []float64, res *Result) error {
 	var diag []float64
 	var covAt func(i, j int) float64
 	var quad func(t []float64) float64 // tᵀ cov t
-	empty := make([]bool, p) // slots no training row has: no standard error
+	empty := make([]bool, p)           // slots no training row has: no standard error
 	if f.wide != nil {
 		for k, v := range ev.WS.D {
 			empty[f.wide.DLo+k] = v == 0

@@ -216,7 +216,7 @@ func headerPerms(ctx context.Context, files []inputFile, setup *parse.Setup) ([]
 		}
 		if len(missing) > 0 || len(extra) > 0 || len(names) != len(setup.Names) {
 			return nil, &codedError{status: 400, code: "bad_request",
-				err: fmt.Errorf("%s has other columns than %s: %s", files[fi].path, files[0].path, columnDiff(missing, extra)),
+				err:  fmt.Errorf("%s has other columns than %s: %s", files[fi].path, files[0].path, columnDiff(missing, extra)),
 				hint: "import files with the same header names (in any order) together, or each file as its own frame"}
 		}
 		same := true

@@ -14,7 +14,7 @@ import (
 )
 
 func fp(v float64) *api.Number { return api.NumberPtr(v) }
-func ip(v int64) *int64     { return &v }
+func ip(v int64) *int64        { return &v }
 
 func fixture() (*clitest.Backend, *clitest.ClusterAPI) {
 	b := clitest.NewBackend("local")
