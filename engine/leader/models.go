@@ -121,7 +121,11 @@ func (l *Leader) modelRoutes() {
 
 // startTrain checks a request and starts its job.
 func (l *Leader) startTrain(req *api.TrainRequest) (api.Job, error) {
-	if err := train.Check(req); err != nil {
+	if req.Frame == "" {
+		return api.Job{}, badRequest(errors.New("no training frame given"))
+	}
+	// Parameters, frames and schema, from metadata only.
+	if err := train.CheckRequest(frameLookup{l}, req); err != nil {
 		return api.Job{}, badInput(err)
 	}
 	if req.ModelID == "" {
@@ -131,17 +135,6 @@ func (l *Leader) startTrain(req *api.TrainRequest) (api.Job, error) {
 	}
 	if !frameName.MatchString(req.ModelID) {
 		return api.Job{}, badRequest(fmt.Errorf("model id %q is not valid: use letters, digits, '_', '.' and '-'", req.ModelID))
-	}
-	for _, f := range []string{req.Frame, req.Valid} {
-		if _, ok := l.frame(f); f != "" && !ok {
-			return api.Job{}, frameNotFound(f)
-		}
-	}
-	if req.Frame == "" {
-		return api.Job{}, badRequest(errors.New("no training frame given"))
-	}
-	if err := train.CheckRequest(frameLookup{l}, req); err != nil {
-		return api.Job{}, badInput(err)
 	}
 	if err := l.healthy(); err != nil {
 		return api.Job{}, err

@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/mlctl/mlctl/engine/api"
-	"github.com/mlctl/mlctl/engine/chunk"
 	"github.com/mlctl/mlctl/engine/frame"
 	"github.com/mlctl/mlctl/engine/mr"
 	"github.com/mlctl/mlctl/engine/stats"
@@ -289,32 +288,11 @@ func (s *Setup) response(ctx context.Context, d mr.Driver, tcol frame.Column, ti
 	return nil
 }
 
-// checkValid checks the validation frame against the training schema.
+// checkValid binds the model's schema to the validation frame (CheckSchema
+// has checked its columns and types already).
 func (s *Setup) checkValid() error {
-	v := s.Valid
-	vcols := map[string]frame.Column{}
-	for _, c := range v.Columns {
-		vcols[c.Name] = c
-	}
-	need := append([]string{s.Req.Target}, s.Req.WeightsColumn, s.Req.OffsetColumn)
-	for _, f := range s.Schema.Features {
-		need = append(need, f.Name)
-	}
-	for _, n := range need {
-		if n == "" {
-			continue
-		}
-		vc, ok := vcols[n]
-		if !ok {
-			return Bad("the validation frame needs the training frame's columns", "the validation frame %s has no column %q", v.Name, n)
-		}
-		tc := s.Train.Columns[s.Cols[n]]
-		if (vc.Type == frame.Categorical) != (tc.Type == frame.Categorical) {
-			return Bad("import both frames with the same --col-type", "column %q is %s in the validation frame %s but %s in the training frame %s", n, vc.Type, v.Name, tc.Type, s.Train.Name)
-		}
-	}
 	var err error
-	s.VBind, err = Bind(&s.Schema, v, s.Req.WeightsColumn, true)
+	s.VBind, err = Bind(&s.Schema, s.Valid, s.Req.WeightsColumn, true)
 	return err
 }
 
@@ -346,5 +324,3 @@ func IsBad(err error) bool {
 	var b *BadInput
 	return errors.As(err, &b)
 }
-
-var _ = chunk.NA
