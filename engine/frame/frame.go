@@ -1,5 +1,7 @@
 package frame
 
+import "regexp"
+
 // Column is one column's metadata. Domain is set for categorical columns:
 // code i in a chunk means Domain[i]. Domains are sorted (byte order), so the
 // same data gives the same codes whatever the number of nodes.
@@ -71,3 +73,8 @@ func (f *Frame) Homes() []int {
 	}
 	return out
 }
+
+// ValidName is the rule for frame (and model) names: 1-128 letters, digits,
+// '_', '.' and '-', not starting with '.' or '-'. The leader enforces it;
+// the CLI checks it first to make a bad name a usage error.
+var ValidName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"sort"
 	"sync"
 	"time"
@@ -17,7 +16,7 @@ import (
 	"github.com/mlctl/mlctl/engine/parse"
 )
 
-var frameName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+var frameName = frame.ValidName
 
 // checkImport validates the request and reserves the frame name.
 func (l *Leader) checkImport(req *api.ImportRequest) error {

@@ -6,9 +6,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
+	"github.com/mlctl/mlctl/engine/frame"
 	"github.com/mlctl/mlctl/internal/errs"
 )
 
@@ -111,4 +111,4 @@ func baseName(p string) string {
 }
 
 // ValidName is the rule the cluster applies to frame names.
-var ValidName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+var ValidName = frame.ValidName
