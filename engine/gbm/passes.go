@@ -141,26 +141,7 @@ func (st *chunkState) setRange(node, s, e int32) {
 
 // apply partitions a node's rows into its children, stably.
 func (st *chunkState) apply(sp *nodeSplit, buf []int32) []int32 {
-	s, e := st.start[sp.Node], st.end[sp.Node]
-	rows := st.order[s:e]
-	bins, nf := st.bins[sp.Feature:], st.nf
-	if cap(buf) < len(rows) {
-		buf = make([]int32, len(rows))
-	}
-	right := buf[:0]
-	nl := 0
-	for _, r := range rows {
-		if goesLeft(bins[int(r)*nf], sp.NA, sp) {
-			rows[nl] = r
-			nl++
-		} else {
-			right = append(right, r)
-		}
-	}
-	copy(rows[nl:], right)
-	st.setRange(sp.Left, s, s+int32(nl))
-	st.setRange(sp.Right, s+int32(nl), e)
-	return buf
+	return st.applyBuild(sp, -1, nil, nil, buf)
 }
 
 // histogram adds node's rows into h.
@@ -215,9 +196,9 @@ func (st *chunkState) addRow(r int32, lay *layout, hb []hbin) {
 	}
 }
 
-// applyBuild partitions a node's rows into its children like apply and, in
-// the same walk, adds the rows that go to child build into h: the row's
-// bins are in cache once for both.
+// applyBuild partitions a node's rows into its children, stably, and, in
+// the same walk, adds the rows that go to child build (-1: none) into h:
+// the row's bins are in cache once for both.
 func (st *chunkState) applyBuild(sp *nodeSplit, build int32, lay *layout, h []int64, buf []int32) []int32 {
 	s, e := st.start[sp.Node], st.end[sp.Node]
 	rows := st.order[s:e]
@@ -229,6 +210,7 @@ func (st *chunkState) applyBuild(sp *nodeSplit, build int32, lay *layout, h []in
 	right := buf[:0]
 	nl := 0
 	leftBuilt := build == sp.Left
+	building := build >= 0
 	hb := binsOf(h)
 	for _, r := range rows {
 		left := goesLeft(bins[int(r)*nf], sp.NA, sp)
@@ -238,7 +220,7 @@ func (st *chunkState) applyBuild(sp *nodeSplit, build int32, lay *layout, h []in
 		} else {
 			right = append(right, r)
 		}
-		if left == leftBuilt {
+		if building && left == leftBuilt {
 			st.addRow(r, lay, hb)
 		}
 	}
