@@ -28,7 +28,14 @@ const (
 	FlagNALeft uint8 = 1 << iota
 	FlagCat
 	FlagNAOnly // every non-missing value goes left, a missing one right
+	// FlagZeroNA makes a numeric value with |x| <= ZeroNA count as missing
+	// (LightGBM's "zero as missing" splits, kept for imported models).
+	FlagZeroNA
 )
+
+// ZeroNA is the magnitude at or below which a FlagZeroNA split takes a value
+// for missing (LightGBM's kZeroThreshold).
+const ZeroNA = 1e-35
 
 // Leaf returns the leaf index row lands in.
 func (t *Tree) Leaf(row []float64) int {
@@ -45,7 +52,7 @@ func (t *Tree) Leaf(row []float64) int {
 
 func (t *Tree) goesLeft(i int, v float64) bool {
 	fl := t.Flags[i]
-	if math.IsNaN(v) {
+	if math.IsNaN(v) || (fl&FlagZeroNA != 0 && math.Abs(v) <= ZeroNA) {
 		return fl&FlagNALeft != 0
 	}
 	if fl&FlagCat == 0 {
