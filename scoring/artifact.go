@@ -40,11 +40,11 @@ type Manifest struct {
 	ModelID       string `json:"model_id"`
 	Algo          string `json:"algo"`
 	// Kind is regression, binomial or multinomial.
-	Kind     string `json:"kind"`
-	Schema   Schema `json:"schema"`
-	Outputs  []string        `json:"outputs"`
-	Params   json.RawMessage `json:"params,omitempty"`
-	Metrics  json.RawMessage `json:"metrics,omitempty"`
+	Kind    string          `json:"kind"`
+	Schema  Schema          `json:"schema"`
+	Outputs []string        `json:"outputs"`
+	Params  json.RawMessage `json:"params,omitempty"`
+	Metrics json.RawMessage `json:"metrics,omitempty"`
 	// Threshold is the binomial cut for the predicted label (class 1 when
 	// p1 >= Threshold); 0 for other kinds.
 	Threshold float64 `json:"threshold,omitempty"`

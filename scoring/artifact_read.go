@@ -193,7 +193,7 @@ func readEntry(f *zip.File, limit int64) ([]byte, error) {
 	}
 	defer rc.Close()
 	var buf bytes.Buffer
-	buf.Grow(int(f.UncompressedSize64))
+	buf.Grow(int(min(f.UncompressedSize64, 1<<20))) // the header may lie; grow as data comes
 	n, err := io.Copy(&buf, io.LimitReader(rc, limit+1))
 	if err == nil && n > limit {
 		err = errors.New("longer than its header says")
