@@ -6,6 +6,7 @@ import (
 
 	"github.com/mlctl/mlctl/engine/learn"
 	"github.com/mlctl/mlctl/engine/mr"
+	"github.com/mlctl/mlctl/engine/stats"
 	"github.com/mlctl/mlctl/scoring"
 )
 
@@ -89,7 +90,7 @@ func (s sums) add(b sums) sums {
 }
 
 type sketchOut struct {
-	Sk  []Sketch // per feature (empty for categorical)
+	Sk  []stats.Sketch // per feature (empty for categorical)
 	Sum sums
 }
 
@@ -106,10 +107,10 @@ var sketchTask = mr.Register(&mr.Func[sketchArgs, sketchOut]{
 		a.S.Bind.Decode(c.Cols, &blk)
 		a.S.Folds.Apply(c.Index, blk.W)
 		w := responseWeights(&blk)
-		out := sketchOut{Sk: make([]Sketch, len(blk.X)), Sum: sums{ClassW: make([]float64, a.S.K)}}
+		out := sketchOut{Sk: make([]stats.Sketch, len(blk.X)), Sum: sums{ClassW: make([]float64, a.S.K)}}
 		for j, x := range blk.X {
 			if !a.IsCat[j] {
-				out.Sk[j] = NewSketch(x, w)
+				out.Sk[j] = stats.NewSketch(x, w)
 			}
 		}
 		for i, wi := range w {
@@ -130,7 +131,7 @@ var sketchTask = mr.Register(&mr.Func[sketchArgs, sketchOut]{
 	},
 	Reduce: func(a, b sketchOut) sketchOut {
 		for j := range a.Sk {
-			a.Sk[j] = Merge(a.Sk[j], b.Sk[j])
+			a.Sk[j] = stats.Merge(a.Sk[j], b.Sk[j])
 		}
 		a.Sum = a.Sum.add(b.Sum)
 		return a
@@ -186,7 +187,7 @@ var binTask = mr.Register(&mr.Func[binArgs, maxima]{
 				case f.Cat:
 					b = uint16(v)
 				default:
-					b = uint16(BinOf(f.Edges, v))
+					b = uint16(stats.BinOf(f.Edges, v))
 				}
 				st.bins[i*nf+j] = b
 			}

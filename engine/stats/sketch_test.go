@@ -1,4 +1,4 @@
-package gbm
+package stats
 
 import (
 	"math"

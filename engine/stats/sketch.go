@@ -1,4 +1,4 @@
-package gbm
+package stats
 
 import (
 	"cmp"
@@ -20,7 +20,7 @@ type Sketch struct {
 }
 
 // distinctCap is how many distinct values a sketch tracks exactly.
-const distinctCap = MaxNBins
+const distinctCap = 1024 // the GBM's largest nbins, so any bin count gets exact edges
 
 // NewSketch summarises vals (NaN skipped) with weights w (nil = 1).
 func NewSketch(vals, w []float64) Sketch {
