@@ -146,3 +146,25 @@ var errNoAM = errors.New("the ApplicationMaster has not registered yet")
 func tlsConfig(pool *x509.CertPool) *tls.Config {
 	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS13}
 }
+
+// HDFS returns the gateway's WebHDFS client (Kerberos-authenticated on a
+// secure cluster), for commands that read or write hdfs:// paths
+// themselves, such as model export and score.
+func (y *YARN) HDFS(ctx context.Context) (*hdfs.WebHDFS, error) {
+	if err := y.setup(ctx); err != nil {
+		return nil, err
+	}
+	return y.web, nil
+}
+
+// Identity is who the gateway acts as on Hadoop: the Kerberos principal
+// ("" without Kerberos) and the short user name.
+func (y *YARN) Identity(ctx context.Context) (principal, user string, err error) {
+	if err := y.setup(ctx); err != nil {
+		return "", "", err
+	}
+	if y.sess != nil {
+		principal = y.sess.Client().Credentials.CName().PrincipalNameString() + "@" + y.sess.Client().Credentials.Domain()
+	}
+	return principal, y.user, nil
+}

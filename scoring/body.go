@@ -47,7 +47,7 @@ func EncodeBody(m Model) ([]byte, error) {
 			t := &v.Trees[i]
 			n := len(t.Feature)
 			if len(t.Threshold) != n || len(t.Flags) != n || len(t.CatStart) != n || len(t.CatWords) != n ||
-				len(t.Left) != n || len(t.Right) != n || len(t.Value) != n || len(t.Cover) != n {
+				len(t.Left) != n || len(t.Right) != n || len(t.Value) != n || (len(t.Cover) != n && len(t.Cover) != 0) {
 				return nil, fmt.Errorf("scoring: tree %d has arrays of different lengths", i)
 			}
 			w.u32(uint32(n))
@@ -67,8 +67,12 @@ func EncodeBody(m Model) ([]byte, error) {
 			for _, x := range t.Value {
 				w.f64(x)
 			}
-			for _, x := range t.Cover {
-				w.f64(x)
+			for i := range n { // no covers (an imported model without them) are zeros
+				c := 0.0
+				if len(t.Cover) == n {
+					c = t.Cover[i]
+				}
+				w.f64(c)
 			}
 		}
 	case *GLM:

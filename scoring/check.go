@@ -7,15 +7,19 @@ import (
 
 // Validate checks that a model is internally consistent, so that scoring it
 // can neither index out of range nor loop: every array has its length,
-// every feature index and child index is in range, children come after their
-// parent (so a descent ends), bitsets lie inside the tree's words, the
+// every feature index and child index is in range, every tree is a tree
+// (so a descent ends), bitsets lie inside the tree's words, the
 // coefficient layout fits the schema, and no leaf value, initial margin or
-// coefficient is NaN. The artifact reader and every importer call it; a
+// coefficient is NaN. For a GBM it adds the schema's checks to
+// (*GBM).Validate. The artifact reader and every importer call it; a
 // model that passes it is safe to score.
 func Validate(m Model) error {
 	switch v := m.(type) {
 	case *GBM:
-		return v.validate()
+		if err := v.Schema.validate(); err != nil {
+			return err
+		}
+		return v.Validate()
 	case *GLM:
 		return v.validate()
 	case nil:
@@ -65,76 +69,6 @@ func classesFor(s *Schema, kind string, k int) error {
 	default:
 		if len(s.Classes) != 0 || k != 1 {
 			return fmt.Errorf("a regression needs 1 margin and no classes, has %d classes and %d margins", len(s.Classes), k)
-		}
-	}
-	return nil
-}
-
-func (m *GBM) validate() error {
-	if err := m.Schema.validate(); err != nil {
-		return err
-	}
-	kind := "regression"
-	switch m.Distribution {
-	case "bernoulli":
-		kind = "binary"
-	case "multinomial":
-		kind = "multi"
-	case "gaussian", "poisson", "gamma", "tweedie":
-	default:
-		return fmt.Errorf("GBM distribution %q is not one this scorer knows", m.Distribution)
-	}
-	if err := classesFor(&m.Schema, kind, len(m.InitF)); err != nil {
-		return err
-	}
-	for _, f := range m.InitF {
-		if math.IsNaN(f) {
-			return fmt.Errorf("initial margin is NaN")
-		}
-	}
-	nf := int32(len(m.Schema.Features))
-	for t := range m.Trees {
-		if err := m.Trees[t].validate(nf); err != nil {
-			return fmt.Errorf("tree %d: %w", t, err)
-		}
-	}
-	return nil
-}
-
-func (t *Tree) validate(features int32) error {
-	n := len(t.Feature)
-	if n == 0 {
-		return fmt.Errorf("no nodes")
-	}
-	if len(t.Threshold) != n || len(t.Flags) != n || len(t.CatStart) != n || len(t.CatWords) != n ||
-		len(t.Left) != n || len(t.Right) != n || len(t.Value) != n || len(t.Cover) != n {
-		return fmt.Errorf("node arrays of different lengths")
-	}
-	for i := 0; i < n; i++ {
-		f := t.Feature[i]
-		if f < 0 {
-			if f != -1 {
-				return fmt.Errorf("node %d: feature %d", i, f)
-			}
-			if math.IsNaN(t.Value[i]) {
-				return fmt.Errorf("leaf %d has value NaN", i)
-			}
-			continue
-		}
-		if f >= features {
-			return fmt.Errorf("node %d splits on feature %d of %d", i, f, features)
-		}
-		l, r := t.Left[i], t.Right[i]
-		if l <= int32(i) || r <= int32(i) || int(l) >= n || int(r) >= n {
-			return fmt.Errorf("node %d has children %d and %d (they must come after it, below %d)", i, l, r, n)
-		}
-		if t.Flags[i]&FlagCat != 0 {
-			s, w := t.CatStart[i], t.CatWords[i]
-			if s < 0 || w < 0 || int(s)+int(w) > len(t.Cats) {
-				return fmt.Errorf("node %d: level set [%d, +%d) outside %d words", i, s, w, len(t.Cats))
-			}
-		} else if math.IsNaN(t.Threshold[i]) && t.Flags[i]&FlagNAOnly == 0 {
-			return fmt.Errorf("node %d has threshold NaN", i)
 		}
 	}
 	return nil

@@ -32,6 +32,10 @@ var (
 	// extraCommandsHook adds commands outside internal/cli's tree, such as
 	// the hidden `engine` group the backends start on cluster nodes.
 	extraCommandsHook func(f *cmdutil.Factory) []*cobra.Command
+	// hdfsHook returns the gateway's HDFS client; identityHook who the
+	// user is on Hadoop.
+	hdfsHook     func(ctx context.Context) (cmdutil.HDFS, error)
+	identityHook func(ctx context.Context) (principal, user string)
 )
 
 var errNotWired = errs.New(errs.Error, errors.New("this mlctl build has no launcher backend wired in"),
@@ -57,7 +61,19 @@ func newFactory(build cmdutil.BuildInfo) *cmdutil.Factory {
 			return clusterAPIHook(ctx, cluster)
 		},
 		Executable: os.Executable,
-		Build:      build,
+		HDFS: func(ctx context.Context) (cmdutil.HDFS, error) {
+			if hdfsHook == nil {
+				return nil, errNotWired
+			}
+			return hdfsHook(ctx)
+		},
+		Identity: func(ctx context.Context) (string, string) {
+			if identityHook == nil {
+				return "", ""
+			}
+			return identityHook(ctx)
+		},
+		Build: build,
 	}
 }
 

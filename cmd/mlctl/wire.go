@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"os/user"
 	"path/filepath"
 	"sync"
 
@@ -55,6 +56,27 @@ func init() {
 			return nil, err
 		}
 		return r.Client(ctx, cluster)
+	}
+	hdfsHook = func(ctx context.Context) (cmdutil.HDFS, error) {
+		r, err := router()
+		if err != nil {
+			return nil, err
+		}
+		return r.YARN.HDFS(ctx)
+	}
+	identityHook = func(ctx context.Context) (string, string) {
+		r, err := router()
+		if err != nil {
+			return "", ""
+		}
+		p, u, err := r.YARN.Identity(ctx)
+		if err != nil {
+			if cu, e := user.Current(); e == nil {
+				return "", cu.Username
+			}
+			return "", ""
+		}
+		return p, u
 	}
 	extraCommandsHook = func(*cmdutil.Factory) []*cobra.Command {
 		return []*cobra.Command{engine.NewCmdEngine()}

@@ -258,6 +258,12 @@ func (c *Client) Model(ctx context.Context, id string) (*Model, error) {
 	return orNil(&m, c.do(ctx, http.MethodGet, "/api/v1/models/"+url.PathEscape(id), nil, &m))
 }
 
+// ModelExport returns what the gateway needs to write the model's artifact.
+func (c *Client) ModelExport(ctx context.Context, id string) (*ModelExport, error) {
+	var out ModelExport
+	return orNil(&out, c.do(ctx, http.MethodGet, "/api/v1/models/"+url.PathEscape(id)+"/export", nil, &out))
+}
+
 // ModelBody returns the model's scoring form as JSON (the scoring package's
 // GLM or GBM value).
 func (c *Client) ModelBody(ctx context.Context, id string) ([]byte, error) {

@@ -1,6 +1,10 @@
 package api
 
-import "time"
+import (
+	"time"
+
+	"github.com/mlctl/mlctl/scoring"
+)
 
 // TrainRequest starts a training job (POST /api/v1/train). Zero values take
 // the documented defaults (docs/api.md); booleans that default to true are
@@ -126,4 +130,28 @@ type PredictRequest struct {
 	Model string `json:"model"`
 	Frame string `json:"frame"`
 	Name  string `json:"name"` // "" = <frame>_<model>_pred
+}
+
+// ModelProfile is what a model's artifact records of its training frame:
+// a fingerprint of the data (the same on any node count), the drift
+// baseline and a few example input rows.
+type ModelProfile struct {
+	Fingerprint string            `json:"data_fingerprint"`
+	Rows        int64             `json:"rows"`
+	Baseline    *scoring.Baseline `json:"baseline"`
+	Example     *scoring.Example  `json:"example"`
+}
+
+// ModelExport is everything the gateway needs to write a model's artifact
+// (GET /api/v1/models/{id}/export): the model's description, its schema
+// and numbers (the artifact's binary body, scoring.EncodeBody, base64 in
+// JSON), the binomial label threshold, the training frame's files and its
+// profile.
+type ModelExport struct {
+	Model     *Model         `json:"model"`
+	Schema    scoring.Schema `json:"schema"`
+	Body      []byte         `json:"body"`
+	Threshold *Number        `json:"threshold,omitempty"`
+	Sources   []string       `json:"sources,omitempty"`
+	Profile   *ModelProfile  `json:"profile,omitempty"`
 }

@@ -25,6 +25,9 @@ type Frame struct {
 	Columns []Column   `json:"columns"`
 	Chunks  []ChunkRef `json:"chunks"`
 	Source  string     `json:"source"`
+	// Sources are the files the frame's rows came from (for a split, its
+	// parent's), recorded in a model's lineage.
+	Sources []string `json:"sources,omitempty"`
 }
 
 // Rows is the frame's row count.

@@ -149,7 +149,7 @@ func (l *Leader) importFrame(ctx context.Context, req *api.ImportRequest, progre
 		l.abortImport(p.id)
 	}
 	progress(0.8, "unifying categorical domains")
-	fr := &frame.Frame{Name: req.Name, Source: sourceOf(req.Paths)}
+	fr := &frame.Frame{Name: req.Name, Source: sourceOf(req.Paths), Sources: req.Paths}
 	place := l.placements(p, setup, fr)
 	progress(0.85, "encoding chunks")
 	// Commit under a temporary name and rename when every node has its

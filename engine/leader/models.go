@@ -17,6 +17,7 @@ import (
 	"github.com/mlctl/mlctl/engine/learn"
 	"github.com/mlctl/mlctl/engine/mr"
 	"github.com/mlctl/mlctl/engine/train"
+	"github.com/mlctl/mlctl/scoring"
 )
 
 // storedModel is one entry of the model store.
@@ -104,6 +105,23 @@ func (l *Leader) modelRoutes() {
 			return
 		}
 		writeJSON(w, m.out.Model)
+	})
+	n.Handle("GET /api/v1/models/{id}/export", func(w http.ResponseWriter, r *http.Request) {
+		m, ok := l.model(r.PathValue("id"))
+		if !ok {
+			writeErr(w, modelNotFound(r.PathValue("id")))
+			return
+		}
+		body, err := scoring.EncodeBody(m.out.Model)
+		if err != nil {
+			writeErr(w, fmt.Errorf("encoding model %s: %w", r.PathValue("id"), err))
+			return
+		}
+		ex := api.ModelExport{Model: m.out.Info, Schema: *m.out.Model.ModelSchema(), Body: body, Sources: m.out.Sources, Profile: m.out.Profile}
+		if !math.IsNaN(m.out.Threshold) {
+			ex.Threshold = api.NumberPtr(m.out.Threshold)
+		}
+		writeJSON(w, ex)
 	})
 	n.Handle("DELETE /api/v1/models/{id}", func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")

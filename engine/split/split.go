@@ -52,7 +52,7 @@ func Frames(ctx context.Context, ex mr.Executor, src *frame.Frame, names []strin
 	cum[len(cum)-1] = 1 // rounding must not leave rows unassigned
 	var out []*frame.Frame
 	for part, name := range names {
-		f := &frame.Frame{Name: name, Columns: src.Columns, Source: "split of " + src.Name}
+		f := &frame.Frame{Name: name, Columns: src.Columns, Source: "split of " + src.Name, Sources: src.Sources}
 		if _, err := Task.RunIn(ctx, ex, mr.Input{Frame: src, Output: f}, Args{Cum: cum, Seed: seed, Part: part}); err != nil {
 			return out, fmt.Errorf("split part %d (%s): %w", part, name, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/engine/gbm"
 	"github.com/mlctl/mlctl/engine/learn"
+	"github.com/mlctl/mlctl/engine/lineage"
 	"github.com/mlctl/mlctl/engine/mr"
 	"github.com/mlctl/mlctl/scoring"
 )
@@ -21,6 +22,10 @@ type Output struct {
 	// Threshold is the binomial cut predict uses (max F1 on the training
 	// data), NaN otherwise.
 	Threshold float64
+	// Profile is the training frame's fingerprint, drift baseline and
+	// example rows; Sources are its files.
+	Profile *api.ModelProfile
+	Sources []string
 }
 
 // Check validates a request's parameters without touching data, so a bad
@@ -75,6 +80,16 @@ func Run(ctx context.Context, d mr.Driver, req *api.TrainRequest) (*Output, erro
 	if err != nil {
 		return nil, err
 	}
+	// The artifact's lineage and drift baseline, while the frame is here.
+	f, err := d.Frame(req.Frame)
+	if err != nil {
+		return nil, err
+	}
+	d.Progress(1, "profiling the training frame for the artifact")
+	if out.Profile, err = lineage.Of(ctx, d, out.Model, f); err != nil {
+		return nil, fmt.Errorf("profiling the training frame: %w", err)
+	}
+	out.Sources = f.Sources
 	out.Info.TrainingTimeMS = time.Since(start).Milliseconds()
 	out.Info.Created = time.Now().UTC()
 	return out, nil

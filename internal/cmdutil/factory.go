@@ -2,9 +2,12 @@ package cmdutil
 
 import (
 	"context"
+	"io"
+	"os"
 	"time"
 
 	"github.com/mlctl/mlctl/engine/api"
+	"github.com/mlctl/mlctl/hdfs"
 	"github.com/mlctl/mlctl/internal/iostreams"
 	"github.com/mlctl/mlctl/launcher"
 )
@@ -32,7 +35,14 @@ type Factory struct {
 	// Executable is the path of the running mlctl (backends start it again
 	// as engine nodes).
 	Executable func() (string, error)
-	Build      BuildInfo
+	// HDFS returns the gateway's HDFS client, for commands that read or
+	// write hdfs:// paths themselves (model export, score). It needs the
+	// Hadoop configuration and, on a secure cluster, a Kerberos ticket.
+	HDFS func(ctx context.Context) (HDFS, error)
+	// Identity is who the user is on Hadoop (principal, short name), for
+	// the lineage an artifact records; empty without Hadoop.
+	Identity func(ctx context.Context) (principal, user string)
+	Build    BuildInfo
 	// Verbose is set by the persistent --verbose flag.
 	Verbose bool
 }
@@ -68,8 +78,25 @@ type ClusterAPI interface {
 	Model(ctx context.Context, id string) (*api.Model, error)
 	// ModelBody is the model's scoring form as JSON.
 	ModelBody(ctx context.Context, id string) ([]byte, error)
+	// ModelExport is what an artifact of the model needs.
+	ModelExport(ctx context.Context, id string) (*api.ModelExport, error)
 	DeleteModel(ctx context.Context, id string) error
 }
+
+// HDFS is the part of the WebHDFS client commands use for their own files.
+// Missing files are errors wrapping fs.ErrNotExist.
+type HDFS interface {
+	Stat(ctx context.Context, p string) (*hdfs.FileStatus, error)
+	// Open reads length bytes from offset (length < 0: to the end).
+	Open(ctx context.Context, p string, offset, length int64) (io.ReadCloser, error)
+	// WriteFileAtomic writes through a temporary file and a rename.
+	WriteFileAtomic(ctx context.Context, p string, data []byte, perm os.FileMode) error
+	Create(ctx context.Context, p string, data func() io.Reader, perm os.FileMode, overwrite bool) error
+	Rename(ctx context.Context, src, dst string) error
+	Delete(ctx context.Context, p string, recursive bool) error
+}
+
+var _ HDFS = (*hdfs.WebHDFS)(nil)
 
 // The leader's HTTPS client is the real ClusterAPI.
 var _ ClusterAPI = (*api.Client)(nil)

@@ -164,6 +164,7 @@ type ClusterAPI struct {
 	ModelList     []api.ModelInfo
 	ModelDetails  map[string]*api.Model
 	ModelBodies   map[string][]byte
+	ModelExports  map[string]*api.ModelExport
 	DeletedModels []string
 	Trains        []api.TrainRequest
 	Predicts      []api.PredictRequest
@@ -271,6 +272,14 @@ func (c *ClusterAPI) Model(_ context.Context, id string) (*api.Model, error) {
 		return m, nil
 	}
 	return nil, fmt.Errorf("model %s: %w", id, fs.ErrNotExist)
+}
+
+// ModelExport implements cmdutil.ClusterAPI.
+func (c *ClusterAPI) ModelExport(_ context.Context, id string) (*api.ModelExport, error) {
+	if e, ok := c.ModelExports[id]; ok {
+		return e, nil
+	}
+	return nil, fmt.Errorf("model %q: %w", id, fs.ErrNotExist)
 }
 
 // ModelBody implements cmdutil.ClusterAPI.
