@@ -16,10 +16,7 @@ import (
 func Validate(m Model) error {
 	switch v := m.(type) {
 	case *GBM:
-		if err := v.Schema.validate(); err != nil {
-			return err
-		}
-		return v.Validate()
+		return v.validate()
 	case *GLM:
 		return v.validate()
 	case nil:
@@ -70,6 +67,109 @@ func classesFor(s *Schema, kind string, k int) error {
 		if len(s.Classes) != 0 || k != 1 {
 			return fmt.Errorf("a regression needs 1 margin and no classes, has %d classes and %d margins", len(s.Classes), k)
 		}
+	}
+	return nil
+}
+
+// knownFlags is every node flag this package knows how to score.
+const knownFlags = FlagNALeft | FlagCat | FlagNAOnly | FlagZeroNA
+
+func (m *GBM) validate() error {
+	if err := m.Schema.validate(); err != nil {
+		return err
+	}
+	kind := "regression"
+	switch m.Distribution {
+	case "bernoulli":
+		kind = "binary"
+	case "multinomial":
+		kind = "multi"
+	case "gaussian", "poisson", "gamma", "tweedie":
+	default:
+		return fmt.Errorf("GBM distribution %q is not one this scorer knows", m.Distribution)
+	}
+	if err := classesFor(&m.Schema, kind, len(m.InitF)); err != nil {
+		return err
+	}
+	for c, v := range m.InitF {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("initial margin %d is %v", c, v)
+		}
+	}
+	for i := range m.Trees {
+		if err := m.Trees[i].validate(m.Schema.Features); err != nil {
+			return fmt.Errorf("tree %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// validate checks one tree: arrays of one length (Cover may be absent),
+// features and bitsets in range, and a real tree: every node but the root
+// the child of exactly one split and all reachable from the root, so a
+// descent always ends at a leaf.
+func (t *Tree) validate(feats []Feature) error {
+	n := len(t.Feature)
+	if n == 0 {
+		return fmt.Errorf("no nodes")
+	}
+	if len(t.Threshold) != n || len(t.Flags) != n || len(t.CatStart) != n || len(t.CatWords) != n ||
+		len(t.Left) != n || len(t.Right) != n || len(t.Value) != n || (len(t.Cover) != n && len(t.Cover) != 0) {
+		return fmt.Errorf("node arrays of different lengths")
+	}
+	parents := make([]uint8, n)
+	for i := 0; i < n; i++ {
+		f := t.Feature[i]
+		if f < 0 {
+			if f != -1 {
+				return fmt.Errorf("node %d: feature %d", i, f)
+			}
+			if v := t.Value[i]; math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("leaf %d has value %v", i, v)
+			}
+			continue
+		}
+		if int(f) >= len(feats) {
+			return fmt.Errorf("node %d splits on feature %d of %d", i, f, len(feats))
+		}
+		fl := t.Flags[i]
+		if fl&^knownFlags != 0 {
+			return fmt.Errorf("node %d has unknown flags %#x", i, fl)
+		}
+		for _, c := range [2]int32{t.Left[i], t.Right[i]} {
+			if c <= 0 || int(c) >= n {
+				return fmt.Errorf("node %d has child %d of %d nodes", i, c, n)
+			}
+			if parents[c]++; parents[c] > 1 {
+				return fmt.Errorf("node %d is the child of more than one split", c)
+			}
+		}
+		switch {
+		case fl&FlagCat != 0:
+			if feats[f].Type != Categorical {
+				return fmt.Errorf("node %d: a level split on numeric feature %q", i, feats[f].Name)
+			}
+			s, w := int64(t.CatStart[i]), int64(t.CatWords[i])
+			if s < 0 || w < 0 || s+w > int64(len(t.Cats)) {
+				return fmt.Errorf("node %d: level set [%d, +%d) outside %d words", i, s, w, len(t.Cats))
+			}
+		case fl&FlagNAOnly == 0 && math.IsNaN(t.Threshold[i]):
+			return fmt.Errorf("node %d has threshold NaN", i)
+		}
+	}
+	// With one parent each, a walk from the root reaches every node unless
+	// some form a cycle of their own.
+	reached, stack := 1, []int32{0}
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if t.Feature[i] >= 0 {
+			stack = append(stack, t.Left[i], t.Right[i])
+			reached += 2
+		}
+	}
+	if reached != n {
+		return fmt.Errorf("%d of %d nodes are not reachable from the root", n-reached, n)
 	}
 	return nil
 }
