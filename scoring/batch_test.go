@@ -1,0 +1,306 @@
+package scoring
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// columns turns rows into the column layout PredictBatch takes.
+func columns(rows [][]float64, width int) [][]float64 {
+	cols := make([][]float64, width)
+	for j := range cols {
+		cols[j] = make([]float64, len(rows))
+		for r, row := range rows {
+			cols[j][r] = row[j]
+		}
+	}
+	return cols
+}
+
+func outColumns(nout, n int) [][]float64 {
+	out := make([][]float64, nout)
+	for j := range out {
+		out[j] = make([]float64, n)
+	}
+	return out
+}
+
+type predictor interface {
+	Model
+	Batcher
+}
+
+// checkBitIdentical scores rows one by one with Predict and all at once
+// with PredictBatch and PredictParallel, and wants the same bits.
+func checkBitIdentical(t *testing.T, m predictor, rows [][]float64, what string) {
+	t.Helper()
+	nout := len(m.Outputs())
+	cols := columns(rows, m.ModelSchema().RowLen())
+	want := make([]float64, nout)
+	for _, run := range []struct {
+		name  string
+		score func(cols, out [][]float64)
+	}{
+		{"PredictBatch", m.PredictBatch},
+		{"PredictParallel", func(cols, out [][]float64) { PredictParallel(m, cols, out, 3) }},
+	} {
+		out := outColumns(nout, len(rows))
+		run.score(cols, out)
+		for r, row := range rows {
+			m.Predict(row, want)
+			for j := range want {
+				if math.Float64bits(out[j][r]) != math.Float64bits(want[j]) {
+					t.Fatalf("%s %s: row %d %v output %d = %v (%#x), Predict %v (%#x)", what, run.name, r, row, j,
+						out[j][r], math.Float64bits(out[j][r]), want[j], math.Float64bits(want[j]))
+				}
+			}
+		}
+	}
+}
+
+func TestGBMPredictBatchBitIdentical(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for it := 0; it < 40; it++ {
+		k := []int{1, 1, 3, 1}[it%4]
+		nf := 1 + rng.IntN(25)
+		cats := it%2 == 1
+		m := genModel(rng, nf, k, (1+rng.IntN(30))*k, 1+rng.IntN(8), cats, it%3 == 0, it%5 < 2)
+		if it%7 == 0 {
+			m.Distribution = "poisson"
+		}
+		n := []int{1, 3, 17, 255, 256, 257, 1000, 9000}[it%8]
+		rows := make([][]float64, n)
+		for r := range rows {
+			rows[r] = genRow(rng, &m.Schema)
+		}
+		checkBitIdentical(t, m, rows, fmt.Sprintf("model %d (%d features, %d classes, %d rows)", it, nf, k, n))
+	}
+}
+
+// Every combination of a numeric split's flags and a threshold near the
+// zero band routes every interesting value as Tree.Leaf does, and the fast
+// form is used exactly where this file says it can be.
+func TestNumericSplitFolding(t *testing.T) {
+	z := ZeroNA
+	thresholds := []float64{math.Inf(-1), -1, math.Nextafter(-z, -1), -z, math.Nextafter(-z, 0), -1e-300, math.Copysign(0, -1), 0,
+		1e-300, math.Nextafter(z, 0), z, math.Nextafter(z, 1), 1, math.MaxFloat64, math.Inf(1), math.NaN()}
+	values := append([]float64{math.NaN(), 2e-35, -2e-35, 1e-36, -1e-36, 5e-324, -5e-324, 2, -2, -math.MaxFloat64}, thresholds...)
+	for _, fl := range []uint8{0, FlagNALeft, FlagZeroNA, FlagZeroNA | FlagNALeft, FlagNAOnly, FlagNAOnly | FlagNALeft, FlagNAOnly | FlagZeroNA} {
+		for _, thr := range thresholds {
+			tr := Tree{Feature: []int32{0, -1, -1}, Threshold: []float64{thr, 0, 0}, Flags: []uint8{fl, 0, 0},
+				CatStart: make([]int32, 3), CatWords: make([]int32, 3), Left: []int32{1, -1, -1}, Right: []int32{2, -1, -1}, Value: []float64{0, -1, 1}}
+			m := &GBM{Schema: Schema{Features: []Feature{{Name: "x", Type: Numeric}}}, Distribution: "gaussian", InitF: []float64{0}, Trees: []Tree{tr}}
+			rows := make([][]float64, len(values))
+			for i, v := range values {
+				rows[i] = []float64{v}
+			}
+			what := fmt.Sprintf("flags %04b threshold %v", fl, thr)
+			checkBitIdentical(t, m, rows, what)
+			_, _, fast := numericSplit(fl, thr)
+			if got := m.batchPlan().trees[0].nodes != nil; got != fast {
+				t.Errorf("%s: compiled fast %v, numericSplit says %v", what, got, fast)
+			}
+		}
+	}
+	// The common splits must all take the fast form.
+	for _, c := range []struct {
+		fl  uint8
+		thr float64
+	}{{0, 1}, {FlagNALeft, -3}, {0, math.Inf(-1)}, {FlagZeroNA | FlagNALeft, 0.5}, {FlagZeroNA, -0.5}, {FlagZeroNA, 0}} {
+		if _, _, ok := numericSplit(c.fl, c.thr); !ok {
+			t.Errorf("flags %04b threshold %v: not fast", c.fl, c.thr)
+		}
+	}
+}
+
+func TestGLMPredictBatchBitIdentical(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	families := []string{"gaussian", "binomial", "multinomial", "poisson", "gamma", "tweedie"}
+	for it := 0; it < 36; it++ {
+		fam := families[it%len(families)]
+		base := fam
+		if fam == "gamma" || fam == "tweedie" {
+			base = "gaussian"
+		}
+		m := genGLM(rng, 1+rng.IntN(15), base, it%2 == 0, it%3 == 0)
+		switch fam {
+		case "gamma":
+			m.Family, m.Link = "gamma", "inverse"
+		case "tweedie":
+			m.Family, m.Link, m.LinkPower = "tweedie", "tweedie", []float64{0, 0.5}[it%2]
+		}
+		n := []int{1, 255, 256, 700, 9000}[it%5]
+		rows := make([][]float64, n)
+		for r := range rows {
+			rows[r] = genRow(rng, &m.Schema) // infinities included: Inf and NaN must agree too
+		}
+		checkBitIdentical(t, m, rows, fmt.Sprintf("glm %d %s/%s", it, m.Family, m.Link))
+	}
+}
+
+func TestPredictBatchAllocations(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	g := genModel(rng, 10, 3, 30, 6, true, true, false)
+	l := genGLM(rng, 10, "multinomial", true, true)
+	for _, m := range []predictor{g, l} {
+		for _, n := range []int{10, 20_000} {
+			rows := make([][]float64, n)
+			for r := range rows {
+				rows[r] = genRow(rng, m.ModelSchema())
+			}
+			cols, out := columns(rows, m.ModelSchema().RowLen()), outColumns(len(m.Outputs()), n)
+			m.PredictBatch(cols, out) // the GBM's plan is built once
+			allocs := testing.AllocsPerRun(5, func() { m.PredictBatch(cols, out) })
+			if allocs > 2 {
+				t.Errorf("%s, %d rows: %v allocations per call, want at most 2", m.Algo(), n, allocs)
+			}
+			par := testing.AllocsPerRun(5, func() { PredictParallel(m, cols, out, 2) })
+			if par > 20 {
+				t.Errorf("%s, %d rows: %v allocations per parallel call, want at most 20", m.Algo(), n, par)
+			}
+		}
+	}
+}
+
+// A plan follows the model it was built from: a model given more trees, or
+// a copy given other trees, is scored with its own trees.
+func TestGBMPlanFollowsModel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	m := genModel(rng, 5, 1, 10, 4, false, false, false)
+	rows := make([][]float64, 300)
+	for r := range rows {
+		rows[r] = genRow(rng, &m.Schema)
+	}
+	checkBitIdentical(t, m, rows, "first")
+	m.Trees = append(m.Trees, genModel(rng, 5, 1, 5, 4, false, false, false).Trees...)
+	checkBitIdentical(t, m, rows, "with more trees")
+	c := *m
+	c.Trees = c.Trees[:3]
+	checkBitIdentical(t, &c, rows, "a copy with fewer trees")
+	checkBitIdentical(t, m, rows, "the original again")
+	c.InitF = []float64{5}
+	checkBitIdentical(t, &c, rows, "a copy with another InitF")
+}
+
+// Plans of models that are gone are dropped from the cache.
+func TestGBMPlanCacheDropsCollectedModels(t *testing.T) {
+	count := func() int {
+		n := 0
+		gbmPlans.Range(func(any, any) bool { n++; return true })
+		return n
+	}
+	rng := rand.New(rand.NewPCG(15, 16))
+	before := count()
+	func() {
+		for i := 0; i < 50; i++ {
+			m := genModel(rng, 3, 1, 2, 3, false, false, false)
+			m.PredictBatch(columns([][]float64{{1, 2, 3}}, 3), outColumns(len(m.Outputs()), 1))
+		}
+	}()
+	if count() < before+50 {
+		t.Fatalf("cache holds %d plans after 50 models, had %d", count(), before)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for count() > before && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := count(); n > before {
+		t.Errorf("%d plans of collected models still cached", n-before)
+	}
+}
+
+// Many goroutines share one model's first PredictBatch (the plan is built
+// under their feet) and later ones; run with -race.
+func TestGBMPredictBatchConcurrent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	m := genModel(rng, 8, 3, 30, 5, true, false, true)
+	rows := make([][]float64, 2000)
+	for r := range rows {
+		rows[r] = genRow(rng, &m.Schema)
+	}
+	cols := columns(rows, m.Schema.RowLen())
+	want := outColumns(3, len(rows))
+	for r, row := range rows {
+		o := make([]float64, 3)
+		m.Predict(row, o)
+		for j := range o {
+			want[j][r] = o[j]
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		wg.Go(func() {
+			for i := 0; i < 5; i++ {
+				out := outColumns(3, len(rows))
+				m.PredictBatch(cols, out)
+				for j := range out {
+					for r := range out[j] {
+						if math.Float64bits(out[j][r]) != math.Float64bits(want[j][r]) {
+							errs <- fmt.Sprintf("row %d output %d: %v, want %v", r, j, out[j][r], want[j][r])
+							return
+						}
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+func TestPredictBatchShapes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	m := genModel(rng, 3, 1, 2, 3, false, false, false)
+	m.Distribution, m.Schema.Classes = "bernoulli", []string{"0", "1"}
+	cases := []struct {
+		name      string
+		cols, out [][]float64
+		msg       string
+	}{
+		{"too few inputs", outColumns(2, 5), outColumns(2, 5), "2 input columns, the model takes 3"},
+		{"too few outputs", outColumns(3, 5), outColumns(1, 5), "1 output columns, the model writes 2"},
+		{"ragged inputs", [][]float64{make([]float64, 5), make([]float64, 4), make([]float64, 5)}, outColumns(2, 5), "column 1 has 4 values"},
+		{"short outputs", outColumns(3, 5), outColumns(2, 4), "column 0 has 4 values, column 0 has 5"},
+	}
+	for _, tc := range cases {
+		for _, run := range []struct {
+			name string
+			f    func()
+		}{
+			{"batch", func() { m.PredictBatch(tc.cols, tc.out) }},
+			{"parallel", func() { PredictParallel(m, tc.cols, tc.out, 2) }},
+		} {
+			msg := func() (msg string) {
+				defer func() { msg = fmt.Sprint(recover()) }()
+				run.f()
+				return ""
+			}()
+			if !strings.Contains(msg, tc.msg) {
+				t.Errorf("%s, %s: panic %q, want %q", tc.name, run.name, msg, tc.msg)
+			}
+		}
+	}
+	// A shape error inside a worker reaches the caller of PredictParallel.
+	big := outColumns(2, 20000)
+	msg := func() (msg string) {
+		defer func() { msg = fmt.Sprint(recover()) }()
+		PredictParallel(m, big, outColumns(2, 20000), 2)
+		return ""
+	}()
+	if !strings.Contains(msg, "2 input columns, the model takes 3") {
+		t.Errorf("worker panic: %q", msg)
+	}
+	// No rows is fine.
+	m.PredictBatch(outColumns(3, 0), outColumns(2, 0))
+}

@@ -1,0 +1,235 @@
+package scoring
+
+import (
+	"math"
+	"runtime"
+	"sync"
+	"weak"
+)
+
+// A gbmPlan is a GBM laid out for PredictBatch.
+//
+// Rows are scored a block at a time. The block's inputs are copied into a
+// column-major scratch: one column per (feature, sign) "slot" that some
+// split reads, the negated copy serving splits that send missing values
+// right. Each tree whose splits are all plain numeric ones becomes an array
+// of 16-byte fastNodes in breadth-first order with a node's two children
+// adjacent, so one step of the descent is
+//
+//	i = node.first + (x > node.thr)
+//
+// for every split, missing values included: x > thr is false for NaN, so
+// NaN takes the first child. A split that sends NaN left keeps (left,
+// right) and x. One that sends NaN right stores (right, left) and reads -x
+// against -nextUp(thr): -x > -nextUp(thr) is x < nextUp(thr), which is
+// x <= thr for every non-NaN x. A leaf points at itself with threshold +Inf
+// so that a fixed number of steps, the tree's depth, lands every row on its
+// leaf without a branch. Zero-as-missing splits fold into the same form
+// when their zero band touches the threshold's side (see numericSplit).
+//
+// Any other tree (categorical sets, missing-vs-not splits, an island of
+// zeros, a NaN threshold, flags this file does not know) is scored node by
+// node with Tree.goesLeft, as Predict does.
+type gbmPlan struct {
+	src   gbmKey
+	block int     // rows per block; fastNode.off is slot*block
+	slots []slot  // the block's columns
+	nout  int     // len(Outputs())
+	trees []ptree // in the model's order
+	pool  sync.Pool
+}
+
+type fastNode struct {
+	thr   float64
+	off   int32 // the input column's offset in the block scratch
+	first int32 // the first child; the second is first+1; a leaf is its own
+}
+
+type slot struct {
+	feat int
+	neg  bool
+}
+
+type ptree struct {
+	nodes []fastNode // nil: score with src
+	leaf  []float64  // value by compiled node
+	depth int        // steps from the root to the deepest leaf
+	src   *Tree
+}
+
+// gbmKey is what a plan was built from; a model whose fields no longer
+// match (trees appended, a copy given other trees) gets a new plan.
+type gbmKey struct {
+	trees  *Tree
+	ntrees int
+	initF  *float64
+	k      int
+	dist   string
+	offset string
+	nf     int
+}
+
+func keyOf(m *GBM) gbmKey {
+	k := gbmKey{ntrees: len(m.Trees), k: len(m.InitF), dist: m.Distribution, offset: m.Schema.Offset, nf: len(m.Schema.Features)}
+	if len(m.Trees) > 0 {
+		k.trees = &m.Trees[0]
+	}
+	if len(m.InitF) > 0 {
+		k.initF = &m.InitF[0]
+	}
+	return k
+}
+
+// gbmPlans caches a plan per model. It is keyed by a weak pointer so that
+// the cache does not keep models alive, and lives outside GBM so that GBM
+// stays a plain value that can be decoded, copied and compared (a
+// sync.Once or atomic field would make every copy a vet error); a cleanup
+// drops a model's entry once the model is collected. Plans never point at
+// the GBM itself, only at its trees, so the cleanup can run.
+var gbmPlans sync.Map // weak.Pointer[GBM] -> *gbmPlan
+
+// batchPlan returns m's plan, building it on first use. Plans are immutable once
+// stored, so concurrent callers share them freely.
+func (m *GBM) batchPlan() *gbmPlan {
+	key := weak.Make(m)
+	k := keyOf(m)
+	if v, ok := gbmPlans.Load(key); ok {
+		if p := v.(*gbmPlan); p.src == k {
+			return p
+		}
+		p := compileGBM(m, k)
+		gbmPlans.Store(key, p) // the entry's cleanup is already set
+		return p
+	}
+	p := compileGBM(m, k)
+	if _, loaded := gbmPlans.LoadOrStore(key, p); !loaded {
+		runtime.AddCleanup(m, func(key weak.Pointer[GBM]) { gbmPlans.Delete(key) }, key)
+	}
+	return p
+}
+
+// Rows per block: the scratch of a block (slots × block values) should stay
+// well inside a 32 KiB L1 cache next to the tree being walked.
+const (
+	maxBlock     = 256
+	minBlock     = 16
+	scratchBytes = 16 << 10
+)
+
+func compileGBM(m *GBM, key gbmKey) *gbmPlan {
+	p := &gbmPlan{src: key, nout: len(m.Outputs())}
+	idx := map[slot]int{}
+	ptrees := make([]ptree, len(m.Trees))
+	rowLen := m.Schema.RowLen()
+	var pending [][]fastNode // per tree: off holds the slot until the block is known
+	for t := range m.Trees {
+		tr := &m.Trees[t]
+		ptrees[t].src = tr
+		nodes, leaf, depth, ok := compileTree(tr, rowLen, idx, &p.slots)
+		if ok {
+			ptrees[t].nodes, ptrees[t].leaf, ptrees[t].depth = nodes, leaf, depth
+		}
+		pending = append(pending, nodes)
+	}
+	p.block = maxBlock
+	for p.block > minBlock && len(p.slots)*p.block*8 > scratchBytes {
+		p.block /= 2
+	}
+	for _, nodes := range pending {
+		for i := range nodes {
+			nodes[i].off *= int32(p.block)
+		}
+	}
+	p.trees = ptrees
+	return p
+}
+
+// compileTree lays t out as fastNodes (off holding the slot index), adding
+// the slots it reads to idx and slots. ok is false when some node cannot
+// take the fast form, or t is not a well-formed tree; any slots it added
+// are then taken back.
+func compileTree(t *Tree, rowLen int, idx map[slot]int, slots *[]slot) (nodes []fastNode, leaf []float64, depth int, ok bool) {
+	mark := len(*slots)
+	defer func() {
+		if !ok {
+			for _, s := range (*slots)[mark:] {
+				delete(idx, s)
+			}
+			*slots = (*slots)[:mark]
+			nodes, leaf, depth = nil, nil, 0
+		}
+	}()
+	n := t.Nodes()
+	if n == 0 || len(t.Threshold) < n || len(t.Flags) < n || len(t.Left) < n || len(t.Right) < n || len(t.Value) < n {
+		return nil, nil, 0, false
+	}
+	order := []int32{0} // compiled index -> original node
+	level := []int{0}   // compiled index -> depth
+	nodes = make([]fastNode, 0, n)
+	leaf = make([]float64, 0, n)
+	for c := 0; c < len(order); c++ {
+		i := order[c]
+		if i < 0 || int(i) >= n || len(order) > n {
+			return nil, nil, 0, false // a child out of range, or shared nodes / a cycle
+		}
+		f := t.Feature[i]
+		if f < 0 {
+			nodes = append(nodes, fastNode{thr: math.Inf(1), first: int32(c)})
+			leaf = append(leaf, t.Value[i])
+			depth = max(depth, level[c])
+			continue
+		}
+		thr, naLeft, fast := numericSplit(t.Flags[i], t.Threshold[i])
+		if !fast || int(f) >= rowLen {
+			return nil, nil, 0, false
+		}
+		s := slot{feat: int(f), neg: !naLeft}
+		si, seen := idx[s]
+		if !seen {
+			si = len(*slots)
+			idx[s] = si
+			*slots = append(*slots, s)
+		}
+		first, second := t.Left[i], t.Right[i]
+		if !naLeft {
+			first, second = second, first
+			thr = -math.Nextafter(thr, math.Inf(1))
+		}
+		nodes = append(nodes, fastNode{thr: thr, off: int32(si), first: int32(len(order))})
+		leaf = append(leaf, 0)
+		order = append(order, first, second)
+		level = append(level, level[c]+1, level[c]+1)
+	}
+	return nodes, leaf, depth, true
+}
+
+// numericSplit reduces a split's flags and threshold to "x <= thr goes
+// left, NaN goes left when naLeft", or reports that it cannot.
+//
+// A zero-as-missing split sends |x| <= ZeroNA the way of NaN. Sent left
+// with thr >= -ZeroNA, the band joins (-Inf, thr]: x <= max(thr, ZeroNA).
+// Sent right with thr < -ZeroNA, the band lies right of thr anyway; with
+// -ZeroNA <= thr <= ZeroNA, what goes left is x < -ZeroNA. The other cases
+// leave the band as an island and take the slow path.
+func numericSplit(fl uint8, thr float64) (t float64, naLeft, ok bool) {
+	if fl&^(FlagNALeft|FlagZeroNA) != 0 || math.IsNaN(thr) {
+		return 0, false, false
+	}
+	naLeft = fl&FlagNALeft != 0
+	if fl&FlagZeroNA != 0 {
+		switch {
+		case naLeft && thr < -ZeroNA:
+			return 0, false, false
+		case naLeft:
+			thr = math.Max(thr, ZeroNA)
+		case thr > ZeroNA:
+			return 0, false, false
+		case thr >= -ZeroNA:
+			thr = math.Nextafter(-ZeroNA, math.Inf(-1))
+		}
+	}
+	if !naLeft && math.IsInf(thr, 1) {
+		return 0, false, false // every non-NaN x goes left: no x < nextUp(thr) form
+	}
+	return thr, naLeft, true
+}
