@@ -46,8 +46,9 @@ type Manifest struct {
 	Params  json.RawMessage `json:"params,omitempty"`
 	Metrics json.RawMessage `json:"metrics,omitempty"`
 	// Threshold is the binomial cut for the predicted label (class 1 when
-	// p1 >= Threshold); 0 for other kinds.
-	Threshold float64 `json:"threshold,omitempty"`
+	// p1 >= Threshold; 0.5 unless training chose another); 0 for other
+	// kinds.
+	Threshold float64 `json:"threshold"`
 	Lineage   Lineage `json:"lineage"`
 	Source    *Source `json:"source,omitempty"`
 	Created   string  `json:"created"`
@@ -176,6 +177,9 @@ func Write(w io.Writer, a *Artifact, key ed25519.PrivateKey) error {
 	m.Outputs = OutputColumns(&m.Schema)
 	if m.Kind == "" {
 		m.Kind = KindOf(&m.Schema)
+	}
+	if m.Kind == "binomial" && !(m.Threshold > 0 && m.Threshold <= 1) {
+		m.Threshold = 0.5
 	}
 	if m.Created == "" {
 		m.Created = time.Now().UTC().Format(time.RFC3339)

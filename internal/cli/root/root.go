@@ -6,6 +6,7 @@ import (
 	"github.com/mlctl/mlctl/internal/cli/cluster"
 	"github.com/mlctl/mlctl/internal/cli/frame"
 	"github.com/mlctl/mlctl/internal/cli/job"
+	"github.com/mlctl/mlctl/internal/cli/keygen"
 	"github.com/mlctl/mlctl/internal/cli/model"
 	"github.com/mlctl/mlctl/internal/cli/predict"
 	"github.com/mlctl/mlctl/internal/cli/quickstart"
@@ -67,6 +68,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 denied by policy, 4 authentication
 		job.NewCmdJob(f),
 		quickstart.NewCmdQuickstart(f, nil),
 		version.NewCmdVersion(f, nil),
+		keygen.NewCmdKeygen(f, nil),
 	)
 	cmd.AddCommand(extra...)
 	return cmd
