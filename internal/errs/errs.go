@@ -21,7 +21,7 @@ const (
 	// Integrity: a model artifact is damaged, modified, wrongly signed or
 	// of a newer format.
 	Integrity = 7
-	Pending  = 8 // still pending
+	Pending   = 8 // still pending
 	// Interrupted is the shell's code for a command stopped by SIGINT
 	// (128 + 2), used when Ctrl-C ends a wait.
 	Interrupted = 130
