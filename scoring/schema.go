@@ -1,8 +1,11 @@
 package scoring
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 )
 
 // Feature types.
@@ -97,4 +100,54 @@ func checkRow(s *Schema, row []float64) error {
 		return fmt.Errorf("scoring: row has %d values, the model takes %d", len(row), s.RowLen())
 	}
 	return nil
+}
+
+// Row builds a row from values as text by column name, for callers that
+// hold one record (an HTTP request, a message): numbers as strconv reads
+// them, categorical values by level name, the offset last. An absent or
+// empty value is NA; so is an unseen level or an unparsable number, whose
+// column Row names in unusable.
+func (s *Schema) Row(values map[string]string) (row []float64, unusable []string) {
+	row = make([]float64, s.RowLen())
+	for j, f := range s.Features {
+		row[j] = math.NaN()
+		v, ok := values[f.Name]
+		if !ok || v == "" {
+			continue
+		}
+		if f.Type == Categorical {
+			if c := indexOf(f.Domain, v); c >= 0 {
+				row[j] = float64(c)
+			} else {
+				unusable = append(unusable, f.Name)
+			}
+			continue
+		}
+		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			unusable = append(unusable, f.Name)
+			continue
+		}
+		row[j] = x
+	}
+	if s.Offset != "" {
+		row[len(s.Features)] = math.NaN()
+		if v, ok := values[s.Offset]; ok && v != "" {
+			if x, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+				row[len(s.Features)] = x
+			} else {
+				unusable = append(unusable, s.Offset)
+			}
+		}
+	}
+	return row, unusable
+}
+
+func indexOf(domain []string, v string) int {
+	for i, l := range domain {
+		if l == v {
+			return i
+		}
+	}
+	return -1
 }
