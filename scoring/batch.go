@@ -47,6 +47,7 @@ type gbmScratch struct {
 	acc []float64 // classes × block margins
 	mg  []float64 // one row's margins
 	ob  []float64 // one row's outputs
+	idx []int32   // block rows' nodes during a walk
 }
 
 func (p *gbmPlan) scratch() *gbmScratch {
@@ -59,6 +60,7 @@ func (p *gbmPlan) scratch() *gbmScratch {
 		acc: make([]float64, k*p.block),
 		mg:  make([]float64, k),
 		ob:  make([]float64, max(p.nout, k, 2)),
+		idx: make([]int32, p.block),
 	}
 }
 
@@ -86,7 +88,7 @@ func (m *GBM) PredictBatch(cols, out [][]float64) {
 			pt := &p.trees[t]
 			a := sc.acc[(t%k)*b:][:nb]
 			if pt.nodes != nil {
-				pt.walk(sc.blk, a)
+				pt.walk(sc.blk, a, sc.idx)
 			} else {
 				walkSlow(pt.src, cols, base, a)
 			}
@@ -125,42 +127,6 @@ func (p *gbmPlan) load(blk []float64, cols [][]float64, base, nb int) {
 		for i, v := range src {
 			dst[i] = -v
 		}
-	}
-}
-
-func b2i(b bool) int32 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// walk adds the tree's leaf values for the block's rows to acc. Four rows
-// descend together so that their independent load-compare chains overlap.
-func (pt *ptree) walk(blk, acc []float64) {
-	nodes, leaf, depth := pt.nodes, pt.leaf, pt.depth
-	r := 0
-	for ; r+4 <= len(acc); r += 4 {
-		var i0, i1, i2, i3 int32
-		for d := 0; d < depth; d++ {
-			n0, n1, n2, n3 := &nodes[i0], &nodes[i1], &nodes[i2], &nodes[i3]
-			i0 = n0.first + b2i(blk[int(n0.off)+r] > n0.thr)
-			i1 = n1.first + b2i(blk[int(n1.off)+r+1] > n1.thr)
-			i2 = n2.first + b2i(blk[int(n2.off)+r+2] > n2.thr)
-			i3 = n3.first + b2i(blk[int(n3.off)+r+3] > n3.thr)
-		}
-		acc[r] += leaf[i0]
-		acc[r+1] += leaf[i1]
-		acc[r+2] += leaf[i2]
-		acc[r+3] += leaf[i3]
-	}
-	for ; r < len(acc); r++ {
-		var i int32
-		for d := 0; d < depth; d++ {
-			n := &nodes[i]
-			i = n.first + b2i(blk[int(n.off)+r] > n.thr)
-		}
-		acc[r] += leaf[i]
 	}
 }
 

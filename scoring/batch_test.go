@@ -74,6 +74,11 @@ func TestGBMPredictBatchBitIdentical(t *testing.T) {
 		if it%7 == 0 {
 			m.Distribution = "poisson"
 		}
+		if it%6 == 0 { // a one-leaf tree among the others
+			one := Tree{Feature: []int32{-1}, Threshold: []float64{0}, Flags: []uint8{0}, CatStart: []int32{0}, CatWords: []int32{0},
+				Left: []int32{-1}, Right: []int32{-1}, Value: []float64{rng.NormFloat64()}, Cover: []float64{1}}
+			m.Trees = append(m.Trees[:k:k], append([]Tree{one}, m.Trees[k:]...)...)
+		}
 		n := []int{1, 3, 17, 255, 256, 257, 1000, 9000}[it%8]
 		rows := make([][]float64, n)
 		for r := range rows {
@@ -117,6 +122,36 @@ func TestNumericSplitFolding(t *testing.T) {
 			t.Errorf("flags %04b threshold %v: not fast", c.fl, c.thr)
 		}
 	}
+}
+
+// The layout invariants walk's unchecked loads rest on, on random plans:
+// every node's two children inside the node array, every input offset
+// within maxOff and a block inside the scratch.
+func TestPlanInvariants(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	fast := 0
+	for it := 0; it < 30; it++ {
+		m := genModel(rng, 1+rng.IntN(300), 1, 20, 1+rng.IntN(10), it%2 == 0, false, it%3 == 0)
+		p := m.batchPlan()
+		for ti, pt := range p.trees {
+			if pt.nodes == nil {
+				continue
+			}
+			fast++
+			if len(pt.leaf) != len(pt.nodes) {
+				t.Fatalf("model %d tree %d: %d leaf values for %d nodes", it, ti, len(pt.leaf), len(pt.nodes))
+			}
+			for i, n := range pt.nodes {
+				if n.first < 0 || int(n.first)+1 >= len(pt.nodes) || int(n.off) > pt.maxOff || pt.maxOff+p.block > max(len(p.slots), 1)*p.block {
+					t.Fatalf("model %d tree %d node %d: %+v (%d nodes, maxOff %d, %d slots of %d)", it, ti, i, n, len(pt.nodes), pt.maxOff, len(p.slots), p.block)
+				}
+			}
+		}
+	}
+	if fast < 100 {
+		t.Errorf("only %d of 600 random trees took the fast form", fast)
+	}
+	t.Logf("%d of 600 random trees took the fast form", fast)
 }
 
 func TestGLMPredictBatchBitIdentical(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"unsafe"
 	"weak"
 )
 
@@ -26,6 +27,10 @@ import (
 // so that a fixed number of steps, the tree's depth, lands every row on its
 // leaf without a branch. Zero-as-missing splits fold into the same form
 // when their zero band touches the threshold's side (see numericSplit).
+//
+// The walk goes one level at a time over all the block's rows (see walk):
+// the rows' steps are independent, so the CPU overlaps them, where one
+// row's descent is a chain of dependent loads.
 //
 // Any other tree (categorical sets, missing-vs-not splits, an island of
 // zeros, a NaN threshold, flags this file does not know) is scored node by
@@ -50,11 +55,15 @@ type slot struct {
 	neg  bool
 }
 
+// A ptree is one tree of a plan. Its nodes end with a sentinel, so that for
+// every node both first and first+1 index nodes, and every node's off is at
+// most maxOff; walk's unchecked loads rely on both (compileGBM checks them).
 type ptree struct {
-	nodes []fastNode // nil: score with src
-	leaf  []float64  // value by compiled node
-	depth int        // steps from the root to the deepest leaf
-	src   *Tree
+	nodes  []fastNode // nil: score with src
+	leaf   []float64  // value by compiled node
+	depth  int        // steps from the root to the deepest leaf
+	maxOff int
+	src    *Tree
 }
 
 // gbmKey is what a plan was built from; a model whose fields no longer
@@ -113,7 +122,7 @@ func (m *GBM) batchPlan() *gbmPlan {
 const (
 	maxBlock     = 256
 	minBlock     = 16
-	scratchBytes = 16 << 10
+	scratchBytes = 24 << 10
 )
 
 func compileGBM(m *GBM, key gbmKey) *gbmPlan {
@@ -135,9 +144,13 @@ func compileGBM(m *GBM, key gbmKey) *gbmPlan {
 	for p.block > minBlock && len(p.slots)*p.block*8 > scratchBytes {
 		p.block /= 2
 	}
-	for _, nodes := range pending {
+	for t, nodes := range pending {
 		for i := range nodes {
 			nodes[i].off *= int32(p.block)
+			ptrees[t].maxOff = max(ptrees[t].maxOff, int(nodes[i].off))
+			if f := nodes[i].first; f < 0 || int(f)+1 >= len(nodes) {
+				panic("scoring: compiled tree has a child out of range") // a bug here, not in the model
+			}
 		}
 	}
 	p.trees = ptrees
@@ -200,6 +213,10 @@ func compileTree(t *Tree, rowLen int, idx map[slot]int, slots *[]slot) (nodes []
 		order = append(order, first, second)
 		level = append(level, level[c]+1, level[c]+1)
 	}
+	// The sentinel: the last leaf's first+1 (never taken, x > +Inf being
+	// false for every x) still lands inside the array.
+	nodes = append(nodes, fastNode{thr: math.Inf(1), first: int32(len(nodes) - 1)})
+	leaf = append(leaf, 0)
 	return nodes, leaf, depth, true
 }
 
@@ -232,4 +249,77 @@ func numericSplit(fl uint8, thr float64) (t float64, naLeft, ok bool) {
 		return 0, false, false // every non-NaN x goes left: no x < nextUp(thr) form
 	}
 	return thr, naLeft, true
+}
+
+// walk adds the tree's leaf values for the block's rows to acc, taking one
+// level of the tree at a time over all the rows; idx holds each row's node
+// between levels.
+func (pt *ptree) walk(blk, acc []float64, idx []int32) {
+	idx = idx[:len(acc)]
+	if len(idx) == 0 {
+		return
+	}
+	// Every load below is at most maxOff+len(idx)-1 into blk.
+	_ = blk[pt.maxOff+len(idx)-1]
+	switch pt.depth {
+	case 0:
+		for r := range acc {
+			acc[r] += pt.leaf[0]
+		}
+	case 1:
+		stepRoot(pt.nodes[0], blk, idx)
+		for r, i := range idx {
+			acc[r] += pt.leaf[i]
+		}
+	default:
+		stepRoot(pt.nodes[0], blk, idx)
+		for d := 2; d < pt.depth; d++ {
+			stepLevel(pt.nodes, blk, idx)
+		}
+		stepLeaf(pt.nodes, pt.leaf, blk, idx, acc)
+	}
+}
+
+func b2i(b bool) int32 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// stepRoot moves every row from the root to its child.
+func stepRoot(n fastNode, blk []float64, idx []int32) {
+	x := blk[n.off:][:len(idx)]
+	for r, v := range x {
+		idx[r] = n.first + b2i(v > n.thr)
+	}
+}
+
+// stepLevel moves every row from its node to the child it takes. The loads
+// are unchecked: idx holds nodes' children (in range by the ptree
+// invariant) and blk reaches past every node's off by len(idx) (walk
+// checked it); a bounds check on each would cost about a third of the
+// walk.
+func stepLevel(nodes []fastNode, blk []float64, idx []int32) {
+	np := unsafe.Pointer(unsafe.SliceData(nodes))
+	bp := unsafe.Pointer(unsafe.SliceData(blk))
+	for r, i := range idx {
+		n := (*fastNode)(unsafe.Add(np, uintptr(uint32(i))*unsafe.Sizeof(fastNode{})))
+		x := *(*float64)(unsafe.Add(bp, (uintptr(uint32(n.off))+uintptr(r))*8))
+		idx[r] = n.first + b2i(x > n.thr)
+	}
+}
+
+// stepLeaf takes the last step as stepLevel does and adds the leaf reached
+// (leaf is as long as nodes) to acc.
+func stepLeaf(nodes []fastNode, leaf, blk []float64, idx []int32, acc []float64) {
+	np := unsafe.Pointer(unsafe.SliceData(nodes))
+	bp := unsafe.Pointer(unsafe.SliceData(blk))
+	lp := unsafe.Pointer(unsafe.SliceData(leaf[:len(nodes)]))
+	acc = acc[:len(idx)]
+	for r, i := range idx {
+		n := (*fastNode)(unsafe.Add(np, uintptr(uint32(i))*unsafe.Sizeof(fastNode{})))
+		x := *(*float64)(unsafe.Add(bp, (uintptr(uint32(n.off))+uintptr(r))*8))
+		acc[r] += *(*float64)(unsafe.Add(lp, uintptr(uint32(n.first+b2i(x > n.thr)))*8))
+	}
 }
