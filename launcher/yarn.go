@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mlctl/mlctl/engine/source"
 	"github.com/mlctl/mlctl/hdfs"
 	"github.com/mlctl/mlctl/internal/errs"
 	"github.com/mlctl/mlctl/internal/hadoopconf"
@@ -41,7 +42,9 @@ type YARN struct {
 	user    string
 	rest    *yarn.Client
 	web     *hdfs.WebHDFS
-	caPEM   []byte
+	// authorities name the default file system in hdfs:// URLs.
+	authorities []string
+	caPEM       []byte
 }
 
 // NewYARN makes the yarn backend; nothing is contacted until first use.
@@ -99,6 +102,9 @@ func (y *YARN) doSetup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if y.authorities, err = y.conf.DefaultFSAuthorities(); err != nil {
+		return err
+	}
 	y.web = &hdfs.WebHDFS{HTTP: &spnegoDoer{hc: &http.Client{Transport: tr}, sess: y.sess}}
 	for _, nn := range nns {
 		y.web.Bases = append(y.web.Bases, nn.HTTPURL)
@@ -150,11 +156,24 @@ func tlsConfig(pool *x509.CertPool) *tls.Config {
 // HDFS returns the gateway's WebHDFS client (Kerberos-authenticated on a
 // secure cluster), for commands that read or write hdfs:// paths
 // themselves, such as model export and score.
-func (y *YARN) HDFS(ctx context.Context) (*hdfs.WebHDFS, error) {
+func (y *YARN) HDFS(ctx context.Context) (*GatewayHDFS, error) {
 	if err := y.setup(ctx); err != nil {
 		return nil, err
 	}
-	return y.web, nil
+	return &GatewayHDFS{WebHDFS: y.web, authorities: y.authorities, defaultFS: y.conf.DefaultFS()}, nil
+}
+
+// GatewayHDFS is the gateway's WebHDFS client of the default file system.
+type GatewayHDFS struct {
+	*hdfs.WebHDFS
+	authorities []string
+	defaultFS   string
+}
+
+// CheckAuthority refuses an hdfs:// URL authority that names another file
+// system than the default one ("" is the default).
+func (g *GatewayHDFS) CheckAuthority(authority string) error {
+	return source.CheckAuthority(authority, g.authorities, g.defaultFS)
 }
 
 // Identity is who the gateway acts as on Hadoop: the Kerberos principal

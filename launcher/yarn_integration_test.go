@@ -137,6 +137,16 @@ func testLaunchImportStop(t *testing.T, tc *testcluster.Info) {
 	if _, err := c.WaitJob(ctx, j.ID, nil); err != nil {
 		t.Fatal(err)
 	}
+	// Another file system's URL is refused, not read from the default one.
+	elsewhere := "hdfs://elsewhere.invalid:8020/user/" + tc.User + "/it.csv"
+	if j, err := c.ImportFrame(ctx, api.ImportRequest{Paths: []string{elsewhere}, Name: "elsewhere"}); err == nil {
+		_, err = c.WaitJob(ctx, j.ID, nil)
+		if err == nil || !strings.Contains(err.Error(), "another file system") {
+			t.Errorf("import of %s: %v", elsewhere, err)
+		}
+	} else if !strings.Contains(err.Error(), "another file system") {
+		t.Errorf("import of %s: %v", elsewhere, err)
+	}
 	s, err := c.Summary(ctx, "train")
 	if err != nil {
 		t.Fatal(err)

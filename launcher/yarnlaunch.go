@@ -100,7 +100,7 @@ func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progr
 				am.EnvScheduler: sched, am.EnvBinaryURL: bin.URL, am.EnvBinarySize: fmt.Sprint(bin.Size),
 				am.EnvBinaryTime: fmt.Sprint(bin.Timestamp), am.EnvRecord: y.recordPath(spec.Name),
 				am.EnvQOP: y.conf.RPCProtection()[0], yarnenv.EnvWebHDFS: strings.Join(y.web.Bases, ","),
-				yarnenv.EnvCluster: spec.Name, yarnenv.EnvUser: y.user,
+				yarnenv.EnvCluster: spec.Name, yarnenv.EnvUser: y.user, yarnenv.EnvHDFSAuthorities: strings.Join(y.authorities, ","),
 			},
 			Commands: []string{fmt.Sprintf("./mlctl engine am --nodes %d --memory-mb %d --vcores %d 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr",
 				spec.Nodes, memMB, vcores)},

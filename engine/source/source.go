@@ -46,6 +46,11 @@ func Resolve(path string, remote FS) (FS, string, error) {
 	if remote == nil {
 		return nil, "", ErrNoRemote
 	}
+	if w, ok := remote.(WebHDFS); ok {
+		if err := CheckAuthority(u.Host, w.Authorities, ""); err != nil {
+			return nil, "", err
+		}
+	}
 	return remote, u.Path, nil
 }
 
@@ -73,8 +78,33 @@ func (Local) ReadAt(_ context.Context, path string, buf []byte, off int64) (int,
 	return n, err
 }
 
-// WebHDFS reads HDFS through a WebHDFS client.
-type WebHDFS struct{ C *hdfs.WebHDFS }
+// WebHDFS reads HDFS through a WebHDFS client. Authorities, when set, are
+// the hdfs:// URL authorities that name its file system (see
+// CheckAuthority).
+type WebHDFS struct {
+	C           *hdfs.WebHDFS
+	Authorities []string
+}
+
+// CheckAuthority refuses an hdfs:// URL authority (a nameservice or
+// host:port) that is not empty and not one of those naming the default file
+// system: mlctl reads and writes the default file system only, and must not
+// silently read /path of the default one for hdfs://other/path.
+func CheckAuthority(authority string, accepted []string, defaultFS string) error {
+	a := strings.ToLower(authority)
+	if a == "" || len(accepted) == 0 {
+		return nil
+	}
+	for _, ok := range accepted {
+		if a == ok || (!strings.Contains(a, ":") && strings.HasPrefix(ok, a+":")) {
+			return nil
+		}
+	}
+	if defaultFS == "" {
+		defaultFS = "hdfs://" + accepted[0]
+	}
+	return fmt.Errorf("hdfs://%s names another file system than this cluster's (%s, its fs.defaultFS): mlctl reads only the default one; write hdfs:///path, or copy the data there", authority, defaultFS)
+}
 
 func (w WebHDFS) Stat(ctx context.Context, path string) (Info, error) {
 	st, err := w.C.Stat(ctx, path)

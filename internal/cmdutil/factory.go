@@ -94,9 +94,10 @@ type HDFS interface {
 	Create(ctx context.Context, p string, data func() io.Reader, perm os.FileMode, overwrite bool) error
 	Rename(ctx context.Context, src, dst string) error
 	Delete(ctx context.Context, p string, recursive bool) error
+	// CheckAuthority refuses an hdfs:// URL authority that names another
+	// file system than the default one.
+	CheckAuthority(authority string) error
 }
-
-var _ HDFS = (*hdfs.WebHDFS)(nil)
 
 // The leader's HTTPS client is the real ClusterAPI.
 var _ ClusterAPI = (*api.Client)(nil)

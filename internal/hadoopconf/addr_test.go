@@ -147,3 +147,25 @@ func TestNameNodes(t *testing.T) {
 		})
 	}
 }
+
+func TestDefaultFSAuthorities(t *testing.T) {
+	c := New()
+	c.Set("fs.defaultFS", "hdfs://ns1")
+	c.Set("dfs.nameservices", "ns1")
+	c.Set("dfs.ha.namenodes.ns1", "nn1,nn2")
+	c.Set("dfs.namenode.rpc-address.ns1.nn1", "a.example.com:8020")
+	c.Set("dfs.namenode.rpc-address.ns1.nn2", "b.example.com:8020")
+	c.Set("dfs.namenode.http-address.ns1.nn1", "a.example.com:9870")
+	c.Set("dfs.namenode.http-address.ns1.nn2", "b.example.com:9870")
+	got, err := c.DefaultFSAuthorities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, ",") != "ns1,a.example.com:8020,b.example.com:8020" {
+		t.Errorf("authorities %v", got)
+	}
+	c.Set("fs.defaultFS", "file:///")
+	if _, err := c.DefaultFSAuthorities(); err == nil {
+		t.Error("file:/// accepted as an HDFS default")
+	}
+}

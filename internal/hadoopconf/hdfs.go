@@ -161,3 +161,26 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// DefaultFSAuthorities lists the authorities that name the default file
+// system in an hdfs:// URL: fs.defaultFS's own (a nameservice or
+// host:port) and the RPC address of each of its NameNodes, lower case. An
+// hdfs:// URL whose authority is none of these (and not empty) names
+// another file system.
+func (c *Conf) DefaultFSAuthorities() ([]string, error) {
+	u, err := url.Parse(c.DefaultFS())
+	if err != nil || u.Scheme != "hdfs" || u.Host == "" {
+		return nil, fmt.Errorf("hadoopconf: fs.defaultFS=%q is not an hdfs://host URL (set it in core-site.xml)", c.DefaultFS())
+	}
+	out := []string{strings.ToLower(u.Host)}
+	nns, err := c.NameNodes("")
+	if err != nil {
+		return nil, err
+	}
+	for _, nn := range nns {
+		if a := strings.ToLower(nn.RPCAddress); !contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}

@@ -29,6 +29,9 @@ const (
 // Environment variables of our containers (besides YARN's own).
 const (
 	EnvWebHDFS = "MLCTL_WEBHDFS" // comma-separated NameNode HTTP(S) base URLs
+	// EnvHDFSAuthorities lists (comma-separated) the authorities of an
+	// hdfs:// URL that name the gateway's default file system.
+	EnvHDFSAuthorities = "MLCTL_HDFS_AUTHORITIES"
 	EnvCluster = "MLCTL_CLUSTER_NAME"
 	EnvUser    = "MLCTL_USER"
 )
@@ -40,6 +43,7 @@ type ContainerEnv struct {
 	Secrets     *cloud.Secrets
 	HDFSToken   string // URL string of the HDFS delegation token, "" if none
 	WebHDFS     []string
+	Authorities []string // see EnvHDFSAuthorities
 	HDFSCA      []byte
 	NMHost      string
 	ContainerID string
@@ -78,6 +82,11 @@ func Read() (*ContainerEnv, error) {
 			e.WebHDFS = append(e.WebHDFS, b)
 		}
 	}
+	for _, a := range strings.Split(os.Getenv(EnvHDFSAuthorities), ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			e.Authorities = append(e.Authorities, a)
+		}
+	}
 	return e, nil
 }
 
@@ -109,5 +118,5 @@ func (e *ContainerEnv) RemoteFS() (source.FS, error) {
 	if err != nil {
 		return nil, err
 	}
-	return source.WebHDFS{C: c}, nil
+	return source.WebHDFS{C: c, Authorities: e.Authorities}, nil
 }

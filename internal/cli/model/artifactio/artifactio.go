@@ -20,30 +20,48 @@ import (
 // HDFSPath returns the file system path of an hdfs:// URL ("hdfs:///a/b",
 // "hdfs://nameservice/a/b") and true, or "" and false for a local path.
 func HDFSPath(p string) (string, bool, error) {
+	hp, _, isHDFS, err := splitHDFS(p)
+	return hp, isHDFS, err
+}
+
+func splitHDFS(p string) (path, authority string, isHDFS bool, err error) {
 	if !strings.HasPrefix(p, "hdfs://") {
-		return "", false, nil
+		return "", "", false, nil
 	}
 	u, err := url.Parse(p)
 	if err != nil || u.Path == "" || !strings.HasPrefix(u.Path, "/") {
-		return "", true, cmdutil.UsageErrorf("%q is not an HDFS path: write hdfs:///absolute/path", p)
+		return "", "", true, cmdutil.UsageErrorf("%q is not an HDFS path: write hdfs:///absolute/path", p)
 	}
-	return u.Path, true, nil
+	return u.Path, u.Host, true, nil
+}
+
+// Client returns the HDFS client for an hdfs:// URL and its path, refusing
+// a URL whose authority names another file system than the default one.
+func Client(ctx context.Context, hdfsFn func(context.Context) (cmdutil.HDFS, error), p string) (cmdutil.HDFS, string, error) {
+	hp, auth, _, err := splitHDFS(p)
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := hdfsFn(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := c.CheckAuthority(auth); err != nil {
+		return nil, "", errs.New(errs.Usage, err, "")
+	}
+	return c, hp, nil
 }
 
 // ReadFile reads a whole local or HDFS file.
 func ReadFile(ctx context.Context, hdfsFn func(context.Context) (cmdutil.HDFS, error), p string) ([]byte, error) {
-	hp, isHDFS, err := HDFSPath(p)
-	if err != nil {
-		return nil, err
-	}
-	if !isHDFS {
+	if !strings.HasPrefix(p, "hdfs://") {
 		b, err := os.ReadFile(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, errs.New(errs.NotFound, err, "")
 		}
 		return b, err
 	}
-	c, err := hdfsFn(ctx)
+	c, hp, err := Client(ctx, hdfsFn, p)
 	if err != nil {
 		return nil, err
 	}
@@ -61,14 +79,10 @@ func ReadFile(ctx context.Context, hdfsFn func(context.Context) (cmdutil.HDFS, e
 // WriteFile writes data atomically (a temporary file and a rename) to a
 // local path or an HDFS URL; a failure leaves nothing behind.
 func WriteFile(ctx context.Context, hdfsFn func(context.Context) (cmdutil.HDFS, error), p string, data []byte, perm os.FileMode) error {
-	hp, isHDFS, err := HDFSPath(p)
-	if err != nil {
-		return err
-	}
-	if !isHDFS {
+	if !strings.HasPrefix(p, "hdfs://") {
 		return scoring.WriteFileAtomic(p, data, perm)
 	}
-	c, err := hdfsFn(ctx)
+	c, hp, err := Client(ctx, hdfsFn, p)
 	if err != nil {
 		return err
 	}

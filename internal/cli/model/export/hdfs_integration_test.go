@@ -79,6 +79,9 @@ func TestExportToSecureHDFS(t *testing.T) {
 	if err != nil || len(ls) != 1 || ls[0].PathSuffix != "m.mlz" {
 		t.Errorf("directory after the atomic write: %+v %v", ls, err)
 	}
+	if err := clitest.Exec(verify.NewCmdVerify(f, nil), "hdfs://elsewhere.invalid:8020"+p+"/m.mlz"); errs.Code(err) != errs.Usage || !strings.Contains(err.Error(), "another file system") {
+		t.Errorf("another file system's URL: exit %d, %v", errs.Code(err), err)
+	}
 	if err := clitest.Exec(verify.NewCmdVerify(f, nil), dir+"/none.mlz"); errs.Code(err) != errs.NotFound {
 		t.Errorf("missing file on HDFS: exit %d, %v", errs.Code(err), err)
 	}
