@@ -125,7 +125,7 @@ func (a *AM) start(ctx context.Context, c amrm.Container, idx int) error {
 		Environment: map[string]string{
 			yarnenv.EnvWebHDFS: strings.Join(a.env.WebHDFS, ","), yarnenv.EnvCluster: a.env.Cluster, yarnenv.EnvUser: a.env.User,
 			yarnenv.EnvHDFSAuthorities: strings.Join(a.env.Authorities, ","),
-			"GOMEMLIMIT": fmt.Sprint(a.cfg.MemoryMB * 1 << 20 * 9 / 10), // leave room below YARN's limit
+			"GOMEMLIMIT":               fmt.Sprint(a.cfg.MemoryMB * 1 << 20 * 9 / 10), // leave room below YARN's limit
 		},
 		Commands: []string{cmd},
 	}

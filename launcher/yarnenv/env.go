@@ -32,8 +32,8 @@ const (
 	// EnvHDFSAuthorities lists (comma-separated) the authorities of an
 	// hdfs:// URL that name the gateway's default file system.
 	EnvHDFSAuthorities = "MLCTL_HDFS_AUTHORITIES"
-	EnvCluster = "MLCTL_CLUSTER_NAME"
-	EnvUser    = "MLCTL_USER"
+	EnvCluster         = "MLCTL_CLUSTER_NAME"
+	EnvUser            = "MLCTL_USER"
 )
 
 // ContainerEnv is what one of our YARN containers learns from its
