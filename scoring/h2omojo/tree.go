@@ -230,7 +230,7 @@ func covers(nodes []rawNode, aux map[int32]auxNode) ([]float64, error) {
 		nid int32
 	}
 	stack := []item{{0, 0}}
-	used := 0
+	seen := make(map[int32]bool, len(aux))
 	for len(stack) > 0 {
 		it := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -238,7 +238,10 @@ func covers(nodes []rawNode, aux map[int32]auxNode) ([]float64, error) {
 		if !ok {
 			return nil, fmt.Errorf("aux info has no record for node %d", it.nid)
 		}
-		used++
+		if seen[it.nid] {
+			return nil, fmt.Errorf("aux info reaches node %d twice", it.nid)
+		}
+		seen[it.nid] = true
 		n := nodes[it.i]
 		if it.i == 0 {
 			cov[0] = float64(a.weightL) + float64(a.weightR)
@@ -250,12 +253,9 @@ func covers(nodes []rawNode, aux map[int32]auxNode) ([]float64, error) {
 		if !nodes[n.left].leaf {
 			stack = append(stack, item{n.left, a.nidL})
 		}
-		if used > len(aux) {
-			return nil, fmt.Errorf("aux info visits a node twice")
-		}
 	}
-	if used != len(aux) {
-		return nil, fmt.Errorf("aux info has %d records for %d inner nodes", len(aux), used)
+	if len(seen) != len(aux) {
+		return nil, fmt.Errorf("aux info has %d records for %d inner nodes", len(aux), len(seen))
 	}
 	return cov, nil
 }
