@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/mlctl/mlctl/scoring"
@@ -105,7 +106,7 @@ func TestFixturesMatchH2O(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if info.Algo != fx.algo || info.Category != fx.category || info.Response != "" && info.Response != fx.response {
+			if info.Algo != fx.algo || info.Category != fx.category || info.Response != fx.response {
 				t.Errorf("info %s/%s response %q, want %s/%s %q", info.Algo, info.Category, info.Response, fx.algo, fx.category, fx.response)
 			}
 			if info.H2OVersion != "3.46.0.6" || info.Values["h2o_version"] != "3.46.0.6" {
@@ -113,6 +114,23 @@ func TestFixturesMatchH2O(t *testing.T) {
 			}
 			if m.ModelSchema().Response != fx.response || m.Algo() != fx.algo {
 				t.Errorf("model %s response %q", m.Algo(), m.ModelSchema().Response)
+			}
+			if fx.category != "Regression" && strings.Join(info.ResponseDomain, ",") != strings.Join(fx.outputs, ",") {
+				t.Errorf("response domain %v, want %v", info.ResponseDomain, fx.outputs)
+			}
+			wantOff := ""
+			if strings.HasSuffix(fx.name, "poisson") {
+				wantOff = "log_exposure"
+			}
+			if info.Offset != wantOff || m.ModelSchema().Offset != wantOff {
+				t.Errorf("offset %q / %q, want %q", info.Offset, m.ModelSchema().Offset, wantOff)
+			}
+			cols := len(m.ModelSchema().Features) + 1 // features, response
+			if wantOff != "" {
+				cols++
+			}
+			if len(info.Columns) != cols || info.Values["mojo_version"] != info.MojoVersion {
+				t.Errorf("columns %v, mojo_version %q", info.Columns, info.MojoVersion)
 			}
 			outs := m.Outputs()
 			if len(outs) != len(fx.outputs) {

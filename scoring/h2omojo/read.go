@@ -79,7 +79,7 @@ func Open(path string) (scoring.Model, *Info, error) {
 func Read(r io.ReaderAt, size int64) (scoring.Model, *Info, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: not a zip: %v", ErrMalformed, err)
+		return nil, nil, fmt.Errorf("h2omojo: %w: not a zip: %v", ErrMalformed, err)
 	}
 	mj := &mojo{files: make(map[string]*zip.File, len(zr.File))}
 	for _, f := range zr.File {
@@ -106,8 +106,10 @@ func Read(r io.ReaderAt, size int64) (scoring.Model, *Info, error) {
 		return nil, nil, err
 	}
 	if err := scoring.Validate(m); err != nil {
-		return nil, nil, fmt.Errorf("%w: imported model is inconsistent: %v", ErrMalformed, err)
+		return nil, nil, fmt.Errorf("h2omojo: %w: imported model is inconsistent: %v", ErrMalformed, err)
 	}
+	info.Response = m.ModelSchema().Response
+	info.ResponseDomain = append([]string(nil), mj.doms[len(mj.doms)-1]...)
 	return m, info, nil
 }
 
