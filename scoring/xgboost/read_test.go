@@ -321,3 +321,46 @@ func TestRefusesMalformed(t *testing.T) {
 		}
 	}
 }
+
+// A class with fewer trees than the others is padded with zero trees, so
+// tree t stays class t % K.
+func TestUnevenClassesArePadded(t *testing.T) {
+	leaf := func(v float64) jtree {
+		return jtree{left: []int{-1}, right: []int{-1}, feature: []int{0}, cond: []float64{v}, dleft: []int{0}}
+	}
+	m, _ := mustRead(t, doc("multi:softprob", v32, "[0E0,0E0]", 2, nil, []jtree{leaf(1), leaf(2), leaf(3)}, []int{0, 1, 0}, nil))
+	mg := make([]float64, 2)
+	m.Margins([]float64{0, 0}, mg, -1)
+	if len(m.Trees) != 4 || mg[0] != 4 || mg[1] != 2 {
+		t.Errorf("%d trees, margins %v; want 4 trees and margins 4, 2", len(m.Trees), mg)
+	}
+}
+
+// XGBoost 3.1 and later keep a data frame's categories: strings as UTF-8
+// bytes cut by offsets, numbers as values.
+func TestCategoryNames(t *testing.T) {
+	tr := jtree{left: []int{1, -1, -1}, right: []int{2, -1, -1}, feature: []int{0, 0, 0}, cond: []float64{0, 1, 2},
+		dleft: []int{0, 0, 0}, catNodes: []int{0}, cats: [][]int{{2}}}
+	withCats := func(enc string) string {
+		text := doc("reg:squarederror", v32, "[0E0]", 0, []string{"c", "c"}, []jtree{tr}, nil, nil)
+		return strings.Replace(text, `"gbtree_model_param"`, `"cats":{"enc":`+enc+`,"feature_segments":[],"sorted_idx":[]},"gbtree_model_param"`, 1)
+	}
+	m, _ := mustRead(t, withCats(`[{"type":15,"values":[3,7,9.5]},{"offsets":[0,2,5],"values":[104,105,195,169,116]}]`))
+	if d := strings.Join(m.Schema.Features[0].Domain, ","); d != "3,7,9.5" {
+		t.Errorf("numeric categories %q", d)
+	}
+	if d := strings.Join(m.Schema.Features[1].Domain, ","); d != "hi,ét" {
+		t.Errorf("string categories %q", d)
+	}
+	for _, tc := range []struct{ enc, want string }{
+		{`[{"type":15,"values":[3,7]}]`, "1 entries for 2 features"},
+		{`[{"type":15,"values":[3,7]},{"offsets":[0,9],"values":[104]}]`, "outside 1 bytes"},
+		{`[{"type":15,"values":[3,7]},{"offsets":[0,1],"values":[300]}]`, "not a byte"},
+		{`[{"type":15,"values":[3]},{"offsets":[0,1],"values":[104]}]`, "category 2 of 1"},
+	} {
+		_, _, err := Read(strings.NewReader(withCats(tc.enc)))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("enc %s: error %v, want %q", tc.enc, err, tc.want)
+		}
+	}
+}
