@@ -158,7 +158,7 @@ func split(b []byte) (*file, error) {
 		tail
 		params
 	)
-	state, first := head, true
+	state, first, ended := head, true, false
 	var cur map[string]string
 	for sc.Scan() {
 		line := strings.TrimSuffix(sc.Text(), "\r")
@@ -196,7 +196,7 @@ func split(b []byte) (*file, error) {
 			state, cur = tree, map[string]string{}
 			f.trees = append(f.trees, cur)
 		case line == "end of trees":
-			state = tail
+			state, ended = tail, true
 		case line == "parameters:":
 			state = params
 		case strings.HasPrefix(line, "pandas_categorical:"):
@@ -234,6 +234,12 @@ func split(b []byte) (*file, error) {
 	}
 	if state == params {
 		return nil, errors.New("lightgbm: the parameters block has no end")
+	}
+	if !ended {
+		return nil, errors.New("lightgbm: no \"end of trees\" line (a truncated file?)")
+	}
+	if s, ok := f.header["tree_sizes"]; ok && len(strings.Fields(s)) != len(f.trees) {
+		return nil, fmt.Errorf("lightgbm: tree_sizes lists %d trees, the file has %d (a truncated file?)", len(strings.Fields(s)), len(f.trees))
 	}
 	return f, nil
 }

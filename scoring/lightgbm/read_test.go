@@ -259,6 +259,8 @@ func TestRefusesMalformed(t *testing.T) {
 		{strings.Replace(model(nil, tree), "Tree=0", "Tree=1", 1), "Tree=0 was due"},
 		{model(map[string]string{"num_tree_per_iteration": "2", "num_class": "2", "objective": "multiclass"}, tree), "1 trees for 2"},
 		{strings.Replace(model(nil, tree), "end of parameters", "", 1), "no end"},
+		{model(nil, tree)[:strings.Index(model(nil, tree), "end of trees")], "truncated"},
+		{strings.Replace(model(nil, tree), "feature_infos=", "tree_sizes=100 200\nfeature_infos=", 1), "tree_sizes lists 2 trees"},
 	}
 	for _, tc := range cases {
 		_, _, err := Read(strings.NewReader(tc.text))
