@@ -188,6 +188,9 @@ func Read(r io.Reader) (*scoring.GBM, *Info, error) {
 		}
 	}
 	info.Trees = len(gm.Trees)
+	if s := gm.Param.NumTrees; s != "" && s != strconv.Itoa(info.Trees) {
+		return nil, nil, fmt.Errorf("xgboost: num_trees is %q, the file has %d trees", s, info.Trees)
+	}
 	info.ParallelTrees = 1
 	if s := gm.Param.NumParallelTree; s != "" {
 		if info.ParallelTrees, err = strconv.Atoi(s); err != nil || info.ParallelTrees < 1 {

@@ -66,7 +66,7 @@ func doc(objective string, version []int, baseScore string, numClass int, types 
 			"feature_names": []string{"a", "b"},
 			"feature_types": types,
 			"gradient_booster": map[string]any{"name": "gbtree", "model": map[string]any{
-				"gbtree_model_param": map[string]string{"num_trees": "0", "num_parallel_tree": "1"},
+				"gbtree_model_param": map[string]string{"num_trees": itoa(len(trees)), "num_parallel_tree": "1"},
 				"trees":              js, "tree_info": treeInfo,
 			}},
 			"learner_model_param": map[string]string{"base_score": baseScore, "num_class": itoa(numClass), "num_feature": "2", "num_target": "1"},
@@ -313,6 +313,10 @@ func TestRefusesMalformed(t *testing.T) {
 		{doc("reg:squarederror", v32, "[0E0]", 0, nil, bad(func(t *jtree) { t.catNodes, t.cats = []int{0}, [][]int{{-3}} }), nil, nil), "category -3"},
 		{doc("reg:squarederror", v32, "[0E0]", 0, nil, []jtree{good}, []int{1}, nil), "output 1 of 1"},
 		{doc("reg:squarederror", v32, "[0E0]", 0, nil, []jtree{good}, []int{0, 0}, nil), "tree_info has 2"},
+		{doc("reg:squarederror", v32, "[0E0]", 0, nil, []jtree{good}, nil, func(m map[string]any) {
+			gb := m["learner"].(map[string]any)["gradient_booster"].(map[string]any)["model"].(map[string]any)
+			gb["gbtree_model_param"] = map[string]string{"num_trees": "2"}
+		}), `num_trees is "2"`},
 	}
 	for _, tc := range cases {
 		_, _, err := Read(strings.NewReader(tc.text))
