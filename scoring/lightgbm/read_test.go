@@ -269,3 +269,28 @@ func TestRefusesMalformed(t *testing.T) {
 		}
 	}
 }
+
+// The two documented differences from LightGBM, pinned so that a change in
+// scoring that removes one shows up here (and in the package doc).
+func TestDocumentedDifferences(t *testing.T) {
+	// Codes 0 and 2 go left. LightGBM truncates -0.5 to code 0 (left);
+	// scoring takes a negative code for missing (right).
+	tree := "num_leaves=2\nnum_cat=1\nsplit_feature=0\nthreshold=0\ndecision_type=1\nleft_child=-1\nright_child=-2\n" +
+		"leaf_value=1 2\ncat_boundaries=0 1\ncat_threshold=5\nis_linear=0"
+	m, _ := mustRead(t, model(map[string]string{"feature_infos": "0:1:2 [-1:1]"}, tree))
+	if got := predict1(m, 0, 0); got != 1 {
+		t.Errorf("code 0 scores %v", got)
+	}
+	if got := predict1(m, -0.5, 0); got != 2 {
+		t.Errorf("code -0.5 scores %v (LightGBM: 1, scoring so far: 2)", got)
+	}
+	// Zero as missing, default right, threshold 0.5: LightGBM reads
+	// 1.000000001e-35 as 0 (missing, right); scoring's band ends at 1e-35.
+	m, _ = mustRead(t, model(nil, split1("1", "0.5", "4")))
+	if got := predict1(m, 0, 1e-35); got != 2 {
+		t.Errorf("1e-35 scores %v, want missing (2)", got)
+	}
+	if got := predict1(m, 0, 1.000000001e-35); got != 1 {
+		t.Errorf("1.000000001e-35 scores %v (LightGBM: 2, scoring so far: 1)", got)
+	}
+}
