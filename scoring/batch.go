@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Batcher is a model that scores many rows at once from columns.
@@ -41,13 +42,13 @@ func batchRows(s *Schema, nout int, cols, out [][]float64) int {
 }
 
 // gbmScratch is one PredictBatch call's working memory, reused through the
-// plan's pool.
+// plan's pool; two allocations when the pool has none to give.
 type gbmScratch struct {
 	blk []float64 // slots × block inputs
 	acc []float64 // classes × block margins
 	mg  []float64 // one row's margins
 	ob  []float64 // one row's outputs
-	idx []int32   // block rows' nodes during a walk
+	idx [maxBlock]int32
 }
 
 func (p *gbmPlan) scratch() *gbmScratch {
@@ -55,13 +56,9 @@ func (p *gbmPlan) scratch() *gbmScratch {
 		return s
 	}
 	k := p.src.k
-	return &gbmScratch{
-		blk: make([]float64, max(len(p.slots), 1)*p.block),
-		acc: make([]float64, k*p.block),
-		mg:  make([]float64, k),
-		ob:  make([]float64, max(p.nout, k, 2)),
-		idx: make([]int32, p.block),
-	}
+	nb, na, nm := max(len(p.slots), 1)*p.block, k*p.block, k
+	f := make([]float64, nb+na+nm+max(p.nout, k, 2))
+	return &gbmScratch{blk: f[:nb:nb], acc: f[nb : nb+na : nb+na], mg: f[nb+na : nb+na+nm : nb+na+nm], ob: f[nb+na+nm:]}
 }
 
 // PredictBatch scores columns (see Batcher): margins as Margins adds them
@@ -88,7 +85,7 @@ func (m *GBM) PredictBatch(cols, out [][]float64) {
 			pt := &p.trees[t]
 			a := sc.acc[(t%k)*b:][:nb]
 			if pt.nodes != nil {
-				pt.walk(sc.blk, a, sc.idx)
+				pt.walk(sc.blk, a, sc.idx[:])
 			} else {
 				walkSlow(pt.src, cols, base, a)
 			}
@@ -240,10 +237,12 @@ func (m *GLM) batchMean(eta, out []float64) {
 	}
 }
 
-// PredictParallel scores columns as m.PredictBatch does, splitting the rows
-// into contiguous ranges over workers goroutines (GOMAXPROCS when workers
-// <= 0; fewer when there are too few rows to be worth it). A panic in a
-// worker (a batch of the wrong shape) is raised again in the caller.
+// PredictParallel scores columns as m.PredictBatch does, over workers
+// goroutines (GOMAXPROCS when workers <= 0; fewer when there are too few
+// rows to be worth it). The rows are cut into chunks of whole blocks that
+// the workers take in turn, so a worker slowed by other load on its core
+// takes fewer. A panic in a worker (a batch of the wrong shape) is raised
+// again in the caller.
 func PredictParallel(m Batcher, cols, out [][]float64, workers int) {
 	n := 0
 	switch {
@@ -255,7 +254,7 @@ func PredictParallel(m Batcher, cols, out [][]float64, workers int) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	const minRows = 4096 // per worker; below this a goroutine costs more than it saves
+	const minRows = 4096 // per chunk; below this a goroutine costs more than it saves
 	workers = max(1, min(workers, n/minRows))
 	if workers == 1 {
 		m.PredictBatch(cols, out)
@@ -268,26 +267,32 @@ func PredictParallel(m Batcher, cols, out [][]float64, workers int) {
 			}
 		}
 	}
-	step := (n + workers - 1) / workers
-	step = (step + maxBlock - 1) / maxBlock * maxBlock // whole blocks per worker
-	heads := make([][]float64, workers*(len(cols)+len(out)))
+	// About eight chunks per worker, of whole blocks.
+	chunk := max(minRows, n/(8*workers))
+	chunk = (chunk + maxBlock - 1) / maxBlock * maxBlock
+	var next atomic.Int64
+	width := len(cols) + len(out)
+	heads := make([][]float64, workers*width)
 	panics := make([]any, workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
-		lo, hi := min(w*step, n), min((w+1)*step, n)
-		if lo == hi {
-			break
-		}
-		h := heads[w*(len(cols)+len(out)):][:len(cols)+len(out)]
-		for j, c := range cols {
-			h[j] = c[lo:hi:hi]
-		}
-		for j, c := range out {
-			h[len(cols)+j] = c[lo:hi:hi]
-		}
+		h := heads[w*width : (w+1)*width]
 		wg.Go(func() {
 			defer func() { panics[w] = recover() }()
-			m.PredictBatch(h[:len(cols)], h[len(cols):])
+			for {
+				lo := int(next.Add(int64(chunk))) - chunk
+				if lo >= n {
+					return
+				}
+				hi := min(lo+chunk, n)
+				for j, c := range cols {
+					h[j] = c[lo:hi:hi]
+				}
+				for j, c := range out {
+					h[len(cols)+j] = c[lo:hi:hi]
+				}
+				m.PredictBatch(h[:len(cols)], h[len(cols):])
+			}
 		})
 	}
 	wg.Wait()
