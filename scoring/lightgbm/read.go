@@ -141,7 +141,6 @@ type file struct {
 	header map[string]string
 	trees  []map[string]string
 	params map[string]string
-	order  []string // parameter keys in file order
 	pandas string
 }
 
@@ -181,9 +180,6 @@ func split(b []byte) (*file, error) {
 			k, v, ok := strings.Cut(strings.TrimSuffix(strings.TrimPrefix(line, "["), "]"), ": ")
 			if !ok {
 				k, v = strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(line, "["), "]"), ":"), ""
-			}
-			if _, dup := f.params[k]; !dup {
-				f.order = append(f.order, k)
 			}
 			f.params[k] = v
 		case strings.HasPrefix(line, "Tree="):
