@@ -28,13 +28,21 @@ func batchRows(s *Schema, nout int, cols, out [][]float64) int {
 	if len(out) != nout {
 		panic(fmt.Sprintf("scoring: %d output columns, the model writes %d", len(out), nout))
 	}
-	n := -1
-	for _, cs := range [][][]float64{cols, out} {
+	return columnRows(cols, out)
+}
+
+// columnRows returns the common length of the columns, or panics naming
+// the first that differs from the first column's.
+func columnRows(cols, out [][]float64) int {
+	all := [2][][]float64{cols, out}
+	side := [2]string{"input", "output"}
+	n, s0 := -1, 0
+	for s, cs := range all {
 		for j, c := range cs {
 			if n < 0 {
-				n = len(c)
+				n, s0 = len(c), s
 			} else if len(c) != n {
-				panic(fmt.Sprintf("scoring: column %d has %d values, column 0 has %d", j, len(c), n))
+				panic(fmt.Sprintf("scoring: %s column %d has %d values, %s column 0 %d", side[s], j, len(c), side[s0], n))
 			}
 		}
 	}
@@ -244,13 +252,7 @@ func (m *GLM) batchMean(eta, out []float64) {
 // takes fewer. A panic in a worker (a batch of the wrong shape) is raised
 // again in the caller.
 func PredictParallel(m Batcher, cols, out [][]float64, workers int) {
-	n := 0
-	switch {
-	case len(cols) > 0:
-		n = len(cols[0])
-	case len(out) > 0:
-		n = len(out[0])
-	}
+	n := columnRows(cols, out)
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -259,13 +261,6 @@ func PredictParallel(m Batcher, cols, out [][]float64, workers int) {
 	if workers == 1 {
 		m.PredictBatch(cols, out)
 		return
-	}
-	for _, cs := range [][][]float64{cols, out} {
-		for j, c := range cs {
-			if len(c) != n {
-				panic(fmt.Sprintf("scoring: column %d has %d values, column 0 has %d", j, len(c), n))
-			}
-		}
 	}
 	// About eight chunks per worker, of whole blocks.
 	chunk := max(minRows, n/(8*workers))

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -223,6 +224,28 @@ func TestGBMPlanFollowsModel(t *testing.T) {
 	checkBitIdentical(t, &c, rows, "a copy with another InitF")
 }
 
+// A model in a package-level variable (not on the heap) and one inside
+// another struct (an interior pointer) get plans like any other.
+var globalGBM = GBM{Schema: Schema{Features: []Feature{{Name: "a", Type: Numeric}}}, Distribution: "gaussian", InitF: []float64{1},
+	Trees: []Tree{{Feature: []int32{0, -1, -1}, Threshold: []float64{0, 0, 0}, Flags: []uint8{FlagNALeft, 0, 0}, CatStart: make([]int32, 3),
+		CatWords: make([]int32, 3), Left: []int32{1, -1, -1}, Right: []int32{2, -1, -1}, Value: []float64{0, 2, 3}}}}
+
+func TestGBMPredictBatchGlobalAndEmbedded(t *testing.T) {
+	rows := [][]float64{{-1}, {1}, {math.NaN()}, {0}}
+	checkBitIdentical(t, &globalGBM, rows, "package-level model")
+	w := &struct {
+		name string
+		m    GBM
+	}{"w", globalGBM}
+	w.m.InitF = []float64{-1}
+	checkBitIdentical(t, &w.m, rows, "embedded model")
+	out := outColumns(1, 4)
+	w.m.PredictBatch(columns(rows, 1), out)
+	if want := []float64{1, 2, 1, 1}; !slices.Equal(out[0], want) {
+		t.Errorf("embedded model: %v, want %v", out[0], want)
+	}
+}
+
 // Plans of models that are gone are dropped from the cache.
 func TestGBMPlanCacheDropsCollectedModels(t *testing.T) {
 	count := func() int {
@@ -305,8 +328,8 @@ func TestPredictBatchShapes(t *testing.T) {
 	}{
 		{"too few inputs", outColumns(2, 5), outColumns(2, 5), "2 input columns, the model takes 3"},
 		{"too few outputs", outColumns(3, 5), outColumns(1, 5), "1 output columns, the model writes 2"},
-		{"ragged inputs", [][]float64{make([]float64, 5), make([]float64, 4), make([]float64, 5)}, outColumns(2, 5), "column 1 has 4 values"},
-		{"short outputs", outColumns(3, 5), outColumns(2, 4), "column 0 has 4 values, column 0 has 5"},
+		{"ragged inputs", [][]float64{make([]float64, 5), make([]float64, 4), make([]float64, 5)}, outColumns(2, 5), "input column 1 has 4 values, input column 0 5"},
+		{"short outputs", outColumns(3, 5), outColumns(2, 4), "output column 0 has 4 values, input column 0 5"},
 	}
 	for _, tc := range cases {
 		for _, run := range []struct {
