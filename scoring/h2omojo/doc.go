@@ -38,6 +38,13 @@
 //     right; NAvsREST becomes FlagNAOnly.
 //   - Cover is the aux file's weight of the rows that reached the node (the
 //     training weight sum); 0 when a tree has no aux file.
+//   - Margins: init_f per model (none for multinomial, where h2o-genmodel
+//     adds none), trees interleaved by class (tree g*K+c is class c of group
+//     g; a tree the zip lacks adds 0). A two-class GBM trained as multinomial
+//     (one tree per group, softmax of f and -f) becomes bernoulli with every
+//     value times -2. laplace, quantile and huber GBMs score as the margin
+//     itself and import as Distribution gaussian; Info.Values["distribution"]
+//     keeps H2O's name.
 //
 // GLM: H2O's beta lists the categorical features first (one slot per level,
 // or per level but the first when use_all_factor_levels is false, located by

@@ -163,14 +163,9 @@ def main():
                 "predictions": "h2o-genmodel PredictCsv (unknown levels as NA)", "models": {}}
         jar = None
         for name, est, resp, extra in models():
-            kw = {}
             if extra.get("calibration"):
                 est.calibration_frame = ca
-            x = list(FEATURES)
-            est.train(x=x, y=resp, training_frame=tr, **kw)
-            for old in (os.path.join(HERE, name + ".zip"),):
-                if os.path.exists(old):
-                    os.remove(old)
+            est.train(x=list(FEATURES), y=resp, training_frame=tr)
             path = est.download_mojo(path=tmp, get_genmodel_jar=jar is None)
             if jar is None:
                 jar = os.path.join(tmp, "h2o-genmodel.jar")
