@@ -63,6 +63,7 @@ testcluster-smoke:
 bench-peers:
 	bench/peers/run.sh $(PEERS_ARGS)
 	bench/peers/train.sh $(TRAIN_ARGS)
+	bench/peers/score.sh $(SCORE_ARGS)
 
 bench:
 	@set -e; for m in $(MODULES); do \
