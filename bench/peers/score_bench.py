@@ -131,11 +131,12 @@ def prepare_data(csv, work, label):
     import numpy as np
     stem = os.path.join(work, "score-X-%s" % label)
     paths = {"npy": stem + ".npy", "csv": stem + ".csv", "levels": stem + "-levels.json",
-             "columns": stem + "-columns.json"}
+             "columns": stem + "-columns.json", "y": os.path.join(work, "score-y-%s.npy" % label)}
     if all(os.path.exists(p) and os.path.getmtime(p) >= os.path.getmtime(csv) for p in paths.values()):
         return paths
-    df, _, cats = read_frame(csv)
+    df, y, cats = read_frame(csv)
     X = codes_matrix(df, cats)
+    np.save(paths["y"], y.astype("float64"))
     for k in ("npy", "csv"):
         tmp = paths[k] + ".tmp"
         if k == "npy":
@@ -487,6 +488,17 @@ def summarise(r, rows, trees):
         s["p50_us"], s["p99_us"] = s["p50_ns"] / 1e3, s["p99_ns"] / 1e3
 
 
+def roc_auc(y, p):
+    """The area under the ROC curve (ties counted half), from the ranks."""
+    import numpy as np
+    from scipy.stats import rankdata
+    pos = y == 1
+    n1, n0 = int(pos.sum()), int((~pos).sum())
+    if n1 == 0 or n0 == 0 or len(p) != len(y):
+        return None
+    return float((rankdata(p)[pos].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
 def _ns(r, workers):
     for b in r.get("batch") or []:
         if b["workers"] == workers:
@@ -514,11 +526,11 @@ def markdown(res):
         out += ["### Scoring: %s rows x %d trees of depth %d, %s" % (format(res["rows"], ","), NTREES, MAX_DEPTH, what),
                 "",
                 "| tool | ns/tree-row, 1 thread | ns/tree-row, 2 threads | 2 threads / lleaves | single row p50 µs | "
-                "single row p99 µs | compile s | max abs diff (vs) |",
-                "|---|---:|---:|---:|---:|---:|---:|---|"]
+                "single row p99 µs | compile s | max abs diff (vs) | AUC |",
+                "|---|---:|---:|---:|---:|---:|---:|---|---:|"]
         for r in rows:
             if "error" in r:
-                out.append("| %s | failed: %s | | | | | | |" % (r["tool"], short_error(r["error"])[:160].replace("|", "/")))
+                out.append("| %s | failed: %s | | | | | | | |" % (r["tool"], short_error(r["error"])[:160].replace("|", "/")))
                 continue
             n1, n2 = _ns(r, 1), _ns(r, 2)
             ll = lleaves.get(enc)
@@ -527,15 +539,17 @@ def markdown(res):
             if comp is None and r.get("import_seconds") is not None:
                 comp = r["import_seconds"] + r.get("first_call_seconds", 0)
             diff = r.get("max_abs_diff")
-            out.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 r["tool"], _f(n1, "%.1f"), _f(n2, "%.1f"),
                 _f(n2 / ll if (n2 and ll) else None, "%.2fx"),
                 _f(s.get("p50_us"), "%.1f"), _f(s.get("p99_us"), "%.1f"), _f(comp, "%.2f"),
-                "%s (%s)" % (_f(diff, "%.1e"), r.get("reference", "")) if diff is not None else "n/a"))
+                "%s (%s)" % (_f(diff, "%.1e"), r.get("reference", "")) if diff is not None else "n/a",
+                _f(r.get("train_auc"), "%.4f")))
         out.append("")
     out.append("Best of %d timed runs after a warm-up; ns/tree-row = wall time / (rows x trees). Single row: %s calls "
                "timed one by one on 1 thread. Compile s: lleaves' compile(), treelite load + tl2cgen export_lib "
-               "(gcc); for mlctl the import plus the first PredictBatch call (which builds its batch plan). "
+               "(gcc); for mlctl the import plus the first PredictBatch call (which builds its batch plan). AUC: of the scored (training) rows, a check that "
+               "the models learnt the same thing. "
                "Pinned with taskset -c %s; OMP_WAIT_POLICY %s. Load average before/after: %s." % (
                    res["reps"], format(res["single"], ","), res["cpus"], res["omp_wait_policy"], res["load"]))
     out.append("Machine: %s, nproc %d. Raw numbers: %s" % (res["machine"]["cpu_model"], res["machine"]["nproc"],
@@ -635,6 +649,9 @@ def parent(a):
                 r.update(worker=t, encoding=enc, tool=lab, model_file=model)
                 if "error" not in r:
                     summarise(r, rows, NTREES)
+                    # A sanity check that every model learnt the same thing
+                    # (the rows scored are the training rows).
+                    r["train_auc"] = roc_auc(np.load(data["y"]), np.load(job["pred_out"]))
                     if ref is not None:
                         p, q = np.load(job["pred_out"]), np.load(ref)
                         r["max_abs_diff"] = float(np.abs(p - q).max()) if p.shape == q.shape else None
