@@ -86,10 +86,15 @@ func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progr
 	if err != nil {
 		return nil, err
 	}
-	sched, err := y.conf.RMSchedulerAddress()
+	scheds, err := y.conf.RMSchedulerAddresses()
 	if err != nil {
 		return nil, err
 	}
+	addrs := make([]string, 0, len(scheds))
+	for _, s := range scheds {
+		addrs = append(addrs, s.Addr)
+	}
+	sched := strings.Join(addrs, ",") // the AM fails over between them under RM HA
 	req := &yarn.SubmitRequest{
 		ID: app.ID, Name: "mlctl-" + spec.Name, Type: "MLCTL", Queue: spec.Queue, MaxAppAttempts: 1,
 		Tags:       []string{"mlctl", "mlctl-cluster-" + spec.Name},

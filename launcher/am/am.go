@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -81,7 +82,7 @@ func Run(ctx context.Context, cfg Config, logger *log.Logger) error {
 			return err
 		}
 	}
-	if a.rm, err = amrm.Dial(ctx, cfg.Scheduler, amrmTok, qop); err != nil {
+	if a.rm, err = amrm.DialHA(ctx, strings.Split(cfg.Scheduler, ","), amrmTok, qop); err != nil {
 		return fmt.Errorf("connecting to the ResourceManager at %s: %w", cfg.Scheduler, err)
 	}
 	defer a.rm.Close()

@@ -9,7 +9,7 @@ import (
 // Environment the yarn backend gives the AM container (besides YARN's own
 // and launcher.EnvWebHDFS/EnvCluster/EnvUser, which the nodes get too).
 const (
-	EnvScheduler  = "MLCTL_RM_SCHEDULER"   // host:port of the RM's scheduler (AMRM protocol)
+	EnvScheduler  = "MLCTL_RM_SCHEDULER"   // host:port of the RM's scheduler (AMRM protocol); comma-separated, one per RM, under RM HA
 	EnvBinaryURL  = "MLCTL_BINARY_URL"     // hdfs:// URL of the staged mlctl binary
 	EnvBinarySize = "MLCTL_BINARY_SIZE"    // its exact size
 	EnvBinaryTime = "MLCTL_BINARY_MTIME"   // its modification time in ms

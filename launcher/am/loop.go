@@ -45,7 +45,16 @@ func (a *AM) loop(ctx context.Context) (amrm.FinalStatus, string) {
 			}
 		}
 		a.nm.AddNMTokens(resp.NMTokens...)
-		if resp.Command == amrm.AMShutdown || resp.Command == amrm.AMResync {
+		if resp.Command == amrm.AMResync {
+			// A restarted or newly active RM lost the registration.
+			if err := a.rm.Resync(ctx); err != nil {
+				return amrm.StatusFailed, fmt.Sprintf("the ResourceManager asked the AM to register again, which failed: %v", err)
+			}
+			a.log.Printf("registered again with the ResourceManager at %s", a.rm.Addr())
+			asked = -1 // the new RM knows no outstanding ask
+			continue
+		}
+		if resp.Command == amrm.AMShutdown {
 			return amrm.StatusFailed, "the ResourceManager told the AM to stop"
 		}
 		var surplus []amrm.ContainerID

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,13 +25,15 @@ var FinishInterval = 100 * time.Millisecond
 // AMRMToken) when the connection breaks. Safe for concurrent use; calls
 // are serialised.
 type Client struct {
-	addr   string
+	addrs  []string // the RMs' scheduler addresses (several under RM HA)
+	cur    int      // the one in use
 	minQOP sasl.QOP
 
 	mu         sync.Mutex
 	conn       *ipc.Conn
 	tok        *token.Token
 	responseID int32
+	register   []byte // the registration, to repeat with an RM that lost it
 }
 
 // Dial connects to the scheduler address (yarn.resourcemanager.scheduler.address:
@@ -38,7 +41,19 @@ type Client struct {
 // authenticates with the AMRMToken. qopRequired, if set, refuses an RM
 // that negotiates weaker protection.
 func Dial(ctx context.Context, schedulerAddr string, tok *token.Token, qopRequired sasl.QOP) (*Client, error) {
-	c := &Client{addr: schedulerAddr, minQOP: qopRequired, tok: tok.Clone()}
+	return DialHA(ctx, []string{schedulerAddr}, tok, qopRequired)
+}
+
+// DialHA is Dial for ResourceManager HA: addrs are the scheduler addresses
+// of every RM (yarn.resourcemanager.scheduler.address.<rm-id>), tried in
+// turn. A broken connection or an RM that answers StandbyException moves
+// the client to the next one, as Hadoop's failover proxy does, so the AM
+// follows the active RM.
+func DialHA(ctx context.Context, addrs []string, tok *token.Token, qopRequired sasl.QOP) (*Client, error) {
+	if len(addrs) == 0 {
+		return nil, errors.New("amrm: no scheduler address")
+	}
+	c := &Client{addrs: append([]string(nil), addrs...), minQOP: qopRequired, tok: tok.Clone()}
 	conn, err := c.dial(ctx, c.tok)
 	if err != nil {
 		return nil, err
@@ -47,12 +62,51 @@ func Dial(ctx context.Context, schedulerAddr string, tok *token.Token, qopRequir
 	return c, nil
 }
 
+// Addr is the scheduler address in use.
+func (c *Client) Addr() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.addrs[c.cur]
+}
+
+// dial connects to the current address, or else to each other one in turn
+// (the first that answers becomes current).
 func (c *Client) dial(ctx context.Context, tok *token.Token) (*ipc.Conn, error) {
-	conn, err := ipc.Dial(ctx, c.addr, ipc.Config{Protocol: Protocol, Token: tok, MinQOP: c.minQOP})
-	if err != nil {
-		return nil, fmt.Errorf("amrm: %w", err)
+	var errs []error
+	for i := range c.addrs {
+		k := (c.cur + i) % len(c.addrs)
+		conn, err := ipc.Dial(ctx, c.addrs[k], ipc.Config{Protocol: Protocol, Token: tok, MinQOP: c.minQOP})
+		if err == nil {
+			c.cur = k
+			return conn, nil
+		}
+		errs = append(errs, fmt.Errorf("%s: %w", c.addrs[k], err))
+		if ctx.Err() != nil {
+			break
+		}
 	}
-	return conn, nil
+	return nil, fmt.Errorf("amrm: %w", errors.Join(errs...))
+}
+
+// standby reports an RM that is not the active one of an HA pair.
+func standby(err error) bool {
+	var re *ipc.RemoteError
+	return errors.As(err, &re) && strings.HasSuffix(re.Class, ".StandbyException")
+}
+
+// failover closes the connection and dials the next RM.
+func (c *Client) failover(ctx context.Context) error {
+	if c.conn != nil {
+		c.conn.Close()
+		c.conn = nil
+	}
+	c.cur = (c.cur + 1) % len(c.addrs)
+	conn, err := c.dial(ctx, c.tok)
+	if err != nil {
+		return err
+	}
+	c.conn = conn
+	return nil
 }
 
 // QOP is the protection the current connection negotiated.
@@ -69,8 +123,10 @@ func (c *Client) Token() *token.Token {
 	return c.tok.Clone()
 }
 
-// call runs one RPC; after a connection failure (not a RemoteError) it
-// redials once and, if retry, repeats the call.
+// call runs one RPC. A standby RM did not run it, so the call moves to the
+// next RM and runs there (each RM tried at most once). After a connection
+// failure (not a RemoteError) it redials, the next RMs too, and, if retry,
+// repeats the call.
 func (c *Client) call(ctx context.Context, method string, req []byte, retry bool) ([]byte, error) {
 	if c.conn == nil || c.conn.Err() != nil {
 		conn, err := c.dial(ctx, c.tok)
@@ -80,10 +136,17 @@ func (c *Client) call(ctx context.Context, method string, req []byte, retry bool
 		c.conn = conn
 	}
 	resp, err := c.conn.Call(ctx, method, Protocol, req)
+	for tries := 1; standby(err) && tries < len(c.addrs) && ctx.Err() == nil; tries++ {
+		if ferr := c.failover(ctx); ferr != nil {
+			return nil, fmt.Errorf("%w (failing over: %v)", err, ferr)
+		}
+		resp, err = c.conn.Call(ctx, method, Protocol, req)
+	}
 	var re *ipc.RemoteError
 	if err == nil || errors.As(err, &re) || !retry || ctx.Err() != nil {
 		return resp, err
 	}
+	c.conn.Close()
 	conn, derr := c.dial(ctx, c.tok)
 	if derr != nil {
 		return nil, fmt.Errorf("%w (redial: %v)", err, derr)
@@ -99,11 +162,34 @@ func (c *Client) Register(ctx context.Context, host string, rpcPort int32, track
 	defer c.mu.Unlock()
 	// Not retried: a second register fails with
 	// InvalidApplicationMasterRequestException.
-	resp, err := c.call(ctx, "registerApplicationMaster", encodeRegister(host, rpcPort, trackingURL), false)
+	req := encodeRegister(host, rpcPort, trackingURL)
+	resp, err := c.call(ctx, "registerApplicationMaster", req, false)
 	if err != nil {
 		return nil, err
 	}
+	c.register = req
 	return decodeRegisterResponse(resp)
+}
+
+// reregister registers again with an RM that does not know the attempt
+// (the new active RM after a failover, or a restarted one): as Hadoop's
+// AMRMClient does, the AM resyncs and heartbeats from responseId 0.
+func (c *Client) reregister(ctx context.Context) error {
+	if c.register == nil {
+		return errors.New("amrm: not registered")
+	}
+	if _, err := c.call(ctx, "registerApplicationMaster", c.register, false); err != nil && !ipc.IsRemote(err, "InvalidApplicationMasterRequestException") {
+		return err
+	}
+	c.responseID = 0
+	return nil
+}
+
+// Resync re-registers after the RM answered an allocate with AM_RESYNC.
+func (c *Client) Resync(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reregister(ctx)
 }
 
 // Allocate is one allocate heartbeat. It sends the responseId the RM
@@ -114,6 +200,12 @@ func (c *Client) Allocate(ctx context.Context, req AllocateRequest) (*AllocateRe
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	raw, err := c.call(ctx, "allocate", encodeAllocate(req, c.responseID), true)
+	if ipc.IsRemote(err, "ApplicationMasterNotRegisteredException") && c.register != nil {
+		if rerr := c.reregister(ctx); rerr != nil {
+			return nil, fmt.Errorf("%w (registering again: %v)", err, rerr)
+		}
+		raw, err = c.call(ctx, "allocate", encodeAllocate(req, c.responseID), true)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package amrm
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -162,5 +163,118 @@ func TestAllocateRetriesOnBrokenConnection(t *testing.T) {
 	r, err := c.Allocate(ctx, AllocateRequest{})
 	if err != nil || r.ResponseID != 2 {
 		t.Fatalf("allocate after a dropped connection: %+v %v", r, err)
+	}
+}
+
+// Under RM HA the client follows the active RM: a standby RM's
+// StandbyException moves the call to the next address, and a dead RM's
+// refused connection is skipped.
+func TestFailoverToTheActiveRM(t *testing.T) {
+	tok := amrmToken(1)
+	standbyHandler := func(string, string, []byte) ([]byte, error) {
+		return nil, &ipc.RemoteError{Class: "org.apache.hadoop.ipc.StandbyException", Message: "Operation category READ is not supported in state standby"}
+	}
+	sb, err := ipctest.Start(ipctest.Options{Tokens: []*token.Token{tok}, Handler: standbyHandler})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	rm := &fakeRM{}
+	active, err := ipctest.Start(ipctest.Options{Tokens: []*token.Token{tok}, Handler: rm.handle})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer active.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	c, err := DialHA(ctx, []string{sb.Addr, active.Addr}, tok, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Addr() != sb.Addr {
+		t.Fatalf("connected first to %s", c.Addr())
+	}
+	if _, err := c.Register(ctx, "h", 0, ""); err != nil {
+		t.Fatalf("register through a standby RM: %v", err)
+	}
+	if c.Addr() != active.Addr || !rm.registered {
+		t.Fatalf("after failover on %s, registered %v", c.Addr(), rm.registered)
+	}
+	if _, err := c.Allocate(ctx, AllocateRequest{}); err != nil {
+		t.Fatal(err)
+	}
+
+	// The first address does not answer at all: the dial skips it.
+	dead := "127.0.0.1:1"
+	rm2 := &fakeRM{}
+	srv2, err := ipctest.Start(ipctest.Options{Tokens: []*token.Token{tok}, Handler: rm2.handle})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv2.Close()
+	c2, err := DialHA(ctx, []string{dead, srv2.Addr}, tok, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	if _, err := c2.Register(ctx, "h", 0, ""); err != nil || c2.Addr() != srv2.Addr {
+		t.Fatalf("register past a dead RM: %v (on %s)", err, c2.Addr())
+	}
+	// Only standbys: the error says so, after trying each once.
+	c3, err := DialHA(ctx, []string{sb.Addr, sb.Addr}, tok, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c3.Close()
+	if _, err := c3.Register(ctx, "h", 0, ""); !ipc.IsRemote(err, "StandbyException") {
+		t.Errorf("only standbys: %v", err)
+	}
+}
+
+// The RM the AM fails over to does not know the attempt: the client
+// registers again and heartbeats on from responseId 0.
+func TestFailoverRegistersAgain(t *testing.T) {
+	tok := amrmToken(1)
+	rmA, rmB := &fakeRM{}, &fakeRM{}
+	var aStandby atomic.Bool
+	a, err := ipctest.Start(ipctest.Options{Tokens: []*token.Token{tok}, Handler: func(m, p string, req []byte) ([]byte, error) {
+		if aStandby.Load() {
+			return nil, &ipc.RemoteError{Class: "org.apache.hadoop.ipc.StandbyException", Message: "standby"}
+		}
+		return rmA.handle(m, p, req)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := ipctest.Start(ipctest.Options{Tokens: []*token.Token{tok}, Handler: rmB.handle})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := DialHA(ctx, []string{a.Addr, b.Addr}, tok, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Register(ctx, "h", 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if _, err := c.Allocate(ctx, AllocateRequest{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	aStandby.Store(true) // A steps down; B takes over without the registration
+	r, err := c.Allocate(ctx, AllocateRequest{})
+	if err != nil {
+		t.Fatalf("allocate after failover: %v", err)
+	}
+	if c.Addr() != b.Addr || !rmB.registered || r.ResponseID != 1 {
+		t.Errorf("on %s, registered with B %v, responseId %d", c.Addr(), rmB.registered, r.ResponseID)
 	}
 }
