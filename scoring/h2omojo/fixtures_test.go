@@ -25,6 +25,7 @@ var fixtureModels = []struct {
 	{"gbm_bernoulli", "gbm", "Binomial", "yb", []string{"no", "yes"}},
 	{"gbm_multinomial", "gbm", "Multinomial", "ym", []string{"A", "B", "C"}},
 	{"gbm_poisson", "gbm", "Regression", "yp", []string{"predict"}},
+	{"gbm_nasplit", "gbm", "Regression", "yn", []string{"predict"}}, // NA-vs-rest and "<" on level codes
 	{"gbm_huber", "gbm", "Regression", "y", []string{"predict"}},
 	{"glm_gaussian", "glm", "Regression", "y", []string{"predict"}},
 	{"glm_binomial", "glm", "Binomial", "yb", []string{"no", "yes"}},

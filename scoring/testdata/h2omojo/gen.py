@@ -20,7 +20,8 @@ Data: deterministic from random.Random(seed) (same stream on every CPython
 NaN in training but some in inputs.csv (a split's test-time NA direction),
 x2 has NaN in both, x3 is an integer 0..12, c1 has 6 levels and NaN, c3 has
 40 levels (bitsets wider than 32 bits, with offsets), log_exposure is an
-offset for the Poisson models.
+offset for the Poisson models; gbm_nasplit's response makes H2O split x2's
+NA against the rest and, with nbins_cats 8, split c3's codes like numbers.
 
 Unsupported on purpose: drf.zip (a DRF) and gbm_calibrated.zip (a GBM with
 Platt calibration), to test the refusals.
@@ -82,9 +83,12 @@ def make_rows(rng, n, scoring):
             k += 1
             p *= rng.random()
         yg = round(math.exp(0.3 * eta) * rng.gammavariate(2.0, 0.5), 4)
+        # yn: a missing x2 shifts the response, so that H2O splits NA
+        # against the rest (no random draw: the other columns stay as they are).
+        yn = round(y + (3.0 if x2 is None else 0.0), 4)
         rows.append({"x1": x1, "x2": x2, "x3": x3, "c1": c1, "c3": c3,
                      "log_exposure": le, "y": y, "yb": yb, "ym": ym,
-                     "yp": k, "yg": yg})
+                     "yp": k, "yg": yg, "yn": yn})
     return rows
 
 
@@ -110,6 +114,9 @@ def models():
         ("gbm_bernoulli", H2OGradientBoostingEstimator(distribution="bernoulli", ntrees=10, max_depth=4, learn_rate=0.3, **gbm), "yb", {}),
         ("gbm_multinomial", H2OGradientBoostingEstimator(distribution="multinomial", ntrees=6, max_depth=3, learn_rate=0.3, **gbm), "ym", {}),
         ("gbm_poisson", H2OGradientBoostingEstimator(distribution="poisson", ntrees=8, max_depth=3, learn_rate=0.3, offset_column="log_exposure", **gbm), "yp", {}),
+        # nbins_cats 8 < 40 levels of c3: H2O then also splits c3's codes
+        # with "<" like a number.
+        ("gbm_nasplit", H2OGradientBoostingEstimator(distribution="gaussian", ntrees=5, max_depth=4, learn_rate=0.3, nbins_cats=8, **gbm), "yn", {}),
         ("gbm_huber", H2OGradientBoostingEstimator(distribution="huber", ntrees=5, max_depth=3, learn_rate=0.3, **gbm), "y", {}),
         # lambda 0: H2O drops each factor's first level (use_all_factor_levels
         # false); any lambda > 0 or no intercept makes it keep every level.
@@ -146,7 +153,7 @@ def main():
     score = make_rows(rng, 250, True)
     tmp = tempfile.mkdtemp(prefix="h2omojo-")
     try:
-        cols = FEATURES + ["log_exposure", "y", "yb", "ym", "yp", "yg"]
+        cols = FEATURES + ["log_exposure", "y", "yb", "ym", "yp", "yg", "yn"]
         write_csv(os.path.join(tmp, "train.csv"), train, cols)
         write_csv(os.path.join(tmp, "calib.csv"), calib, cols)
         inputs = os.path.join(HERE, "inputs.csv")
