@@ -10,8 +10,7 @@ import (
 // every feature index and child index is in range, every tree is a tree
 // (so a descent ends), bitsets lie inside the tree's words, the
 // coefficient layout fits the schema, and no leaf value, initial margin or
-// coefficient is NaN. For a GBM it adds the schema's checks to
-// (*GBM).Validate. The artifact reader and every importer call it; a
+// coefficient is NaN. The artifact reader and every importer call it; a
 // model that passes it is safe to score.
 func Validate(m Model) error {
 	switch v := m.(type) {

@@ -64,11 +64,11 @@ func (t *Tree) goesLeft(i int, v float64) bool {
 	if v < 0 {
 		return fl&FlagNALeft != 0
 	}
+	if v >= float64(64*int(t.CatWords[i])) {
+		return false // a level above every level the split saw goes right (also +Inf, before int() could overflow)
+	}
 	c := int(v)
 	w := c >> 6
-	if w >= int(t.CatWords[i]) {
-		return false // a level above every level the split saw goes right
-	}
 	return t.Cats[int(t.CatStart[i])+w]>>(uint(c)&63)&1 != 0
 }
 

@@ -30,14 +30,16 @@ func TestTreeRouting(t *testing.T) {
 		row  []float64
 		leaf int
 	}{
-		{[]float64{1, 0, 5}, 3},     // x0 <= 2.5, x2 present: left
-		{[]float64{2.5, 0, nan}, 4}, // threshold inclusive; x2 missing: right
-		{[]float64{nan, 0, 1}, 3},   // NA x0 goes left
-		{[]float64{9, 3, 0}, 5},     // level 3 is in the set
-		{[]float64{9, 2, 0}, 6},     // level 2 is not
-		{[]float64{9, nan, 0}, 6},   // NA level: right (no NA-left flag)
-		{[]float64{9, 200, 0}, 6},   // a level past the set's words: right
-		{[]float64{9, -1, 0}, 6},    // a negative code is NA
+		{[]float64{1, 0, 5}, 3},           // x0 <= 2.5, x2 present: left
+		{[]float64{2.5, 0, nan}, 4},       // threshold inclusive; x2 missing: right
+		{[]float64{nan, 0, 1}, 3},         // NA x0 goes left
+		{[]float64{9, 3, 0}, 5},           // level 3 is in the set
+		{[]float64{9, 2, 0}, 6},           // level 2 is not
+		{[]float64{9, nan, 0}, 6},         // NA level: right (no NA-left flag)
+		{[]float64{9, 200, 0}, 6},         // a level past the set's words: right
+		{[]float64{9, -1, 0}, 6},          // a negative code is NA
+		{[]float64{9, math.Inf(1), 0}, 6}, // codes too large for an int go right, no panic
+		{[]float64{9, 1e300, 0}, 6},
 		{[]float64{math.Inf(1), 1, 0}, 5},
 	}
 	for _, tc := range cases {
