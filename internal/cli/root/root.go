@@ -10,6 +10,7 @@ import (
 	"github.com/mlctl/mlctl/internal/cli/model"
 	"github.com/mlctl/mlctl/internal/cli/predict"
 	"github.com/mlctl/mlctl/internal/cli/quickstart"
+	"github.com/mlctl/mlctl/internal/cli/score"
 	"github.com/mlctl/mlctl/internal/cli/train"
 	"github.com/mlctl/mlctl/internal/cli/version"
 	"github.com/mlctl/mlctl/internal/cmdutil"
@@ -65,6 +66,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 denied by policy, 4 authentication
 		train.NewCmdTrain(f, nil),
 		model.NewCmdModel(f),
 		predict.NewCmdPredict(f, nil),
+		score.NewCmdScore(f, nil),
 		job.NewCmdJob(f),
 		quickstart.NewCmdQuickstart(f, nil),
 		version.NewCmdVersion(f, nil),
