@@ -3,6 +3,7 @@ package model
 import (
 	"github.com/mlctl/mlctl/internal/cli/model/delete"
 	"github.com/mlctl/mlctl/internal/cli/model/export"
+	"github.com/mlctl/mlctl/internal/cli/model/importmodel"
 	"github.com/mlctl/mlctl/internal/cli/model/inspect"
 	"github.com/mlctl/mlctl/internal/cli/model/list"
 	"github.com/mlctl/mlctl/internal/cli/model/show"
@@ -26,7 +27,8 @@ mlctl score reads with no cluster. inspect and verify work on artifacts.`,
   mlctl model show -c demo gbm-IsDelayed-1 -o json | jq .metrics.valid.auc
   mlctl model delete --cluster demo gbm-IsDelayed-1
   mlctl model export --cluster demo gbm-IsDelayed-1 -o delay.mlz
-  mlctl model verify delay.mlz`,
+  mlctl model verify delay.mlz
+  mlctl model import --from lightgbm model.txt -o lgb.mlz`,
 	}
 	cmdutil.MakeGroup(cmd)
 	cmd.AddCommand(
@@ -36,6 +38,7 @@ mlctl score reads with no cluster. inspect and verify work on artifacts.`,
 		export.NewCmdExport(f, nil),
 		inspect.NewCmdInspect(f, nil),
 		verify.NewCmdVerify(f, nil),
+		importmodel.NewCmdImport(f, nil),
 	)
 	return cmd
 }
