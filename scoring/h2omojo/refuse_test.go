@@ -291,3 +291,37 @@ func TestUnescapeAndLines(t *testing.T) {
 		}
 	}
 }
+
+// A tree the zip does not hold (H2O skips a class's tree when it has nothing
+// to fit) adds nothing to its class's margin.
+func TestMissingTreeAddsZero(t *testing.T) {
+	full, _, err := Open(filepath.Join(fixtures, "gbm_multinomial.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := rezip(t, "gbm_multinomial", func(name string, b []byte) ([]byte, bool) {
+		return b, !strings.HasPrefix(name, "trees/t01_002")
+	})
+	m, _, err := readBytes(z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, g := full.(*scoring.GBM), m.(*scoring.GBM)
+	const idx = 2*3 + 1 // group 2, class 1
+	if len(g.Trees) != len(f.Trees) || g.Trees[idx].Nodes() != 1 || g.Trees[idx].Value[0] != 0 {
+		t.Fatalf("%d trees, tree %d has %d nodes", len(g.Trees), idx, g.Trees[idx].Nodes())
+	}
+	inHeader, inRows := readCSV(t, filepath.Join(fixtures, "inputs.csv"))
+	a, b := make([]float64, 3), make([]float64, 3)
+	for _, row := range modelRows(t, m.ModelSchema(), inHeader, inRows) {
+		f.Margins(row, a, -1)
+		g.Margins(row, b, -1)
+		tr := &f.Trees[idx]
+		a[1] -= tr.Value[tr.Leaf(row)]
+		for k := range a {
+			if math.Abs(a[k]-b[k]) > 1e-12 {
+				t.Fatalf("row %v: margins %v, want %v", row, b, a)
+			}
+		}
+	}
+}
