@@ -118,7 +118,6 @@ type mojo struct {
 	files   map[string]*zip.File
 	total   int64 // decompressed bytes so far
 	kv      map[string]string
-	keys    []string // [info] keys in file order
 	columns []string
 	domains map[int]string // column index -> "count file"
 	// filled by schema()
@@ -190,11 +189,7 @@ func (mj *mojo) parseIni(b []byte) error {
 			if !ok {
 				return mj.malformed("model.ini: %q is not key = value", line)
 			}
-			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-			if _, dup := mj.kv[k]; !dup {
-				mj.keys = append(mj.keys, k)
-			}
-			mj.kv[k] = v
+			mj.kv[strings.TrimSpace(k)] = strings.TrimSpace(v)
 		case "[columns]":
 			if len(mj.columns) >= ncols {
 				return mj.malformed("model.ini lists more than n_columns = %d columns", ncols)
