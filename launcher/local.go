@@ -230,7 +230,7 @@ func (l *Local) Get(_ context.Context, name string) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	if rec.State == StateStopped || rec.State == StateFailed {
+	if Ended(rec.State) {
 		return rec, nil
 	}
 	if len(rec.PIDs) > 0 && len(l.deadNodes(rec)) == len(rec.PIDs) {

@@ -14,13 +14,25 @@ import (
 	"github.com/mlctl/mlctl/internal/errs"
 )
 
-// Cluster states.
+// Cluster states. The four end states say what ended the cluster; its
+// Diagnostics keep the first cause seen.
 const (
 	StateStarting = "starting"
 	StateRunning  = "running"
-	StateStopped  = "stopped"
-	StateFailed   = "failed"
+	StateStopped  = "stopped" // by the user (mlctl cluster stop), or the leader's idle limit
+	StateExpired  = "expired" // YARN ended it at its lifetime (--max-uptime)
+	StateKilled   = "killed"  // killed by YARN or an admin (yarn application -kill), not by mlctl
+	StateFailed   = "failed"  // a node or the AM failed; Diagnostics says why
 )
+
+// Ended reports whether a state is one of the end states.
+func Ended(state string) bool {
+	switch state {
+	case StateStopped, StateExpired, StateKilled, StateFailed:
+		return true
+	}
+	return false
+}
 
 const recordFile = "record.json"
 
@@ -60,8 +72,7 @@ func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 // leaderClient is an API client for a record's leader, or why there is none:
 // an ended cluster (exit 1) or one whose cloud has not formed yet (exit 8).
 func leaderClient(rec *Record) (*api.Client, error) {
-	switch rec.State {
-	case StateStopped, StateFailed:
+	if Ended(rec.State) {
 		why := rec.State
 		if rec.Diagnostics != "" {
 			why += " (" + rec.Diagnostics + ")"

@@ -126,7 +126,10 @@ func listRecords(home, backend string, get func(string) (*Record, error)) ([]Rec
 		if r, err := get(e.Name()); err == nil {
 			out = append(out, *r)
 		} else {
-			out = append(out, *rec) // list what we know even if the backend cannot say more now
+			// List what we know even if the backend cannot say more now,
+			// and say that it is the last state recorded.
+			rec.NotRefreshed = err.Error()
+			out = append(out, *rec)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })

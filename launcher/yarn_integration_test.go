@@ -285,8 +285,8 @@ func TestYARNLostNode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rec.State == StateFailed || rec.State == StateStopped {
-			if !strings.Contains(rec.YARNState, "FAILED") || !strings.Contains(rec.Diagnostics, "node 1") {
+		if Ended(rec.State) {
+			if rec.State != StateFailed || !strings.Contains(rec.YARNState, "FAILED") || !strings.Contains(rec.Diagnostics, "node 1") {
 				t.Fatalf("ended as %s (%s): %q, want FAILED naming node 1", rec.State, rec.YARNState, rec.Diagnostics)
 			}
 			t.Logf("application ended %s after the kill: %s", time.Since(killed).Round(time.Millisecond), rec.Diagnostics)
@@ -311,8 +311,8 @@ func TestYARNLifetime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rec.State == StateStopped || rec.State == StateFailed {
-			if !strings.Contains(strings.ToLower(rec.Diagnostics), "lifetime") {
+		if Ended(rec.State) {
+			if rec.State != StateExpired || !strings.Contains(strings.ToLower(rec.Diagnostics), "lifetime") {
 				t.Fatalf("ended %s, diagnostics %q do not say why", rec.State, rec.Diagnostics)
 			}
 			t.Logf("ended: %s", rec.Diagnostics)

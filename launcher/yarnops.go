@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/mlctl/mlctl/engine/api"
@@ -26,7 +27,7 @@ func (y *YARN) Get(ctx context.Context, name string) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	if rec.State == StateStopped || rec.State == StateFailed {
+	if Ended(rec.State) {
 		return rec, nil
 	}
 	if err := y.setup(ctx); err != nil {
@@ -38,11 +39,10 @@ func (y *YARN) Get(ctx context.Context, name string) (*Record, error) {
 	}
 	rec.YARNState, rec.TrackingURL = app.State+"/"+app.FinalStatus, app.TrackingURL
 	if yarn.Terminal(app.State) {
-		rec.State = StateStopped
-		if app.State == yarn.StateFailed || app.FinalStatus == "FAILED" || app.State == yarn.StateKilled {
-			rec.State = StateFailed
+		rec.State = endState(app, rec)
+		if rec.Diagnostics == "" { // keep the first cause seen
+			rec.Diagnostics = fmt.Sprintf("%s/%s: %s", app.State, app.FinalStatus, app.Diagnostics)
 		}
-		rec.Diagnostics = fmt.Sprintf("%s/%s: %s", app.State, app.FinalStatus, app.Diagnostics)
 		rec.StoppedAt = app.Finished
 		rec.Leader = ""
 		writeRecord(rec.Dir, rec)
@@ -56,6 +56,28 @@ func (y *YARN) Get(ctx context.Context, name string) (*Record, error) {
 		}
 	}
 	return rec, nil
+}
+
+// endState names what ended an application mlctl did not stop itself.
+func endState(app *yarn.App, rec *Record) string {
+	switch {
+	case app.State == yarn.StateFailed || app.FinalStatus == "FAILED":
+		return StateFailed
+	case app.State == yarn.StateKilled && lifetimeEnded(app, rec):
+		return StateExpired
+	case app.State == yarn.StateKilled:
+		return StateKilled
+	}
+	return StateStopped // the AM unregistered: the leader's idle limit, or a stop
+}
+
+// lifetimeEnded: YARN's lifetime monitor kills with "exceeded the lifetime"
+// in the diagnostics, at the lifetime the record holds.
+func lifetimeEnded(app *yarn.App, rec *Record) bool {
+	if strings.Contains(strings.ToLower(app.Diagnostics), "lifetime") {
+		return true
+	}
+	return !rec.EndsAt.IsZero() && !app.Finished.IsZero() && !app.Finished.Before(rec.EndsAt.Add(-2*time.Second))
 }
 
 // Client returns an API client for a running yarn cluster.
@@ -74,17 +96,27 @@ func (y *YARN) Stop(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if rec.State == StateStopped || rec.State == StateFailed {
+	if Ended(rec.State) {
 		return nil
 	}
+	// A cloud that lost a node before the stop keeps that as its cause; a
+	// leader that does not answer means there is nothing to wait for.
+	asked := false
 	if rec.Leader != "" {
 		if c, err := api.NewClient(rec.Leader, rec.Token, []byte(rec.CACert)); err == nil {
 			sctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-			c.Shutdown(sctx)
+			if st, err := c.Cloud(sctx); err == nil && !st.Healthy && st.Problem != "" && rec.Diagnostics == "" {
+				rec.Diagnostics = "before the stop: " + st.Problem
+			}
+			asked = c.Shutdown(sctx) == nil
 			cancel()
 		}
 	}
-	deadline := time.Now().Add(15 * time.Second)
+	wait := 15 * time.Second
+	if !asked {
+		wait = 0 // kill at once: no leader took the shutdown
+	}
+	deadline := time.Now().Add(wait)
 	for time.Now().Before(deadline) {
 		app, err := y.rest.Apps().Get(ctx, rec.AppID)
 		if err == nil && yarn.Terminal(app.State) {
@@ -101,7 +133,10 @@ func (y *YARN) Stop(ctx context.Context, name string) error {
 	}
 	rec.State, rec.StoppedAt, rec.Leader = StateStopped, y.Now().UTC(), ""
 	if app, err := y.rest.Apps().Get(ctx, rec.AppID); err == nil {
-		rec.YARNState, rec.Diagnostics = app.State+"/"+app.FinalStatus, app.Diagnostics
+		rec.YARNState = app.State + "/" + app.FinalStatus
+		if rec.Diagnostics == "" {
+			rec.Diagnostics = "stopped with mlctl cluster stop"
+		}
 	}
 	y.web.Delete(ctx, y.recordPath(name), false)
 	return writeRecord(rec.Dir, rec)

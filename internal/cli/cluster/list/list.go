@@ -38,6 +38,13 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 		Short:   "List your clusters",
 		Long: `List the clusters you have launched, running or stopped.
 
+STATE is starting, running or degraded (it lost a node), or what ended it:
+stopped (mlctl cluster stop, or its idle limit), expired (YARN ended it at its
+--max-uptime), killed (by YARN or an admin) or failed (a node or the AM
+failed; mlctl cluster status shows the first cause). A state mlctl could not
+refresh (YARN unreachable, no Kerberos ticket) is the last one recorded and
+says "(not refreshed)"; the reason is on stderr.
+
 On a terminal, CREATED is relative ("5 minutes ago") and MEMORY is per node in
 binary units. Piped, the output is tab-separated with a header row, times in
 RFC 3339 (UTC) and memory in bytes, so it can be fed to cut or awk.`,
@@ -83,6 +90,11 @@ func Run(opts *ListOptions) error {
 	}
 	sort.Slice(recs, func(i, j int) bool { return recs[i].Name < recs[j].Name })
 	markDegraded(opts, recs)
+	for _, r := range recs {
+		if r.NotRefreshed != "" {
+			fmt.Fprintf(opts.IO.ErrOut, "warning: %s: the state shown is the last one recorded: %s\n", r.Name, r.NotRefreshed)
+		}
+	}
 	if opts.Output.IsData() {
 		out := []launcher.Record{}
 		for _, r := range recs {
@@ -101,7 +113,11 @@ func Run(opts *ListOptions) error {
 	for _, r := range recs {
 		tp.AddField(r.Name, nil)
 		tp.AddField(r.Backend, nil)
-		tp.AddField(r.State, shared.StateStyle(cs, r.State))
+		state := r.State
+		if r.NotRefreshed != "" {
+			state += " (not refreshed)"
+		}
+		tp.AddField(state, shared.StateStyle(cs, r.State))
 		tp.AddField(strconv.Itoa(r.Nodes), nil)
 		tp.AddField(cmdutil.Bytes(ios, r.MemoryBytes), nil)
 		tp.AddField(cmdutil.Time(ios, r.CreatedAt, opts.Now()), cs.Dim)

@@ -53,8 +53,10 @@ func StateStyle(cs iostreams.ColorScheme, state string) func(string) string {
 		return cs.Green
 	case "starting":
 		return cs.Yellow
-	case "failed", "degraded":
+	case "failed", "degraded", "killed":
 		return cs.Red
+	case "expired":
+		return cs.Yellow
 	case "stopped":
 		return cs.Dim
 	}
