@@ -108,3 +108,18 @@ func TestListBackendFilter(t *testing.T) {
 		t.Errorf("--backend yarn lists:\n%s", out)
 	}
 }
+
+// A record the backend could not refresh says so in the row, and why on
+// stderr.
+func TestListNotRefreshed(t *testing.T) {
+	b := backend()
+	b.Clusters["alpha"].State = "running"
+	b.Clusters["alpha"].NotRefreshed = "no Kerberos ticket"
+	out, errOut := run(t, b, false, cmdutil.OutputTable)
+	if !strings.Contains(out, "alpha\tyarn\trunning (not refreshed)\t") || !strings.Contains(out, "demo\tlocal\trunning\t") {
+		t.Errorf("rows:\n%s", out)
+	}
+	if !strings.Contains(errOut, "alpha: the state shown is the last one recorded: no Kerberos ticket") {
+		t.Errorf("stderr: %q", errOut)
+	}
+}
