@@ -48,6 +48,7 @@ type Record struct {
 	TrackingURL string    `json:"tracking_url,omitempty"` // yarn: the RM's page for the application
 	Dir         string    `json:"dir,omitempty"`          // local: the cluster directory
 	Owner       string    `json:"owner"`
+	Binary      string    `json:"binary,omitempty"` // yarn: the staged mlctl on HDFS the containers run
 	// NotRefreshed, in listings, says why the state is the last one
 	// recorded and not the backend's current one (YARN unreachable, no
 	// ticket, ...). Never stored.

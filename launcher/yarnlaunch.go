@@ -123,7 +123,7 @@ func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progr
 	rec := &Record{
 		Name: spec.Name, Backend: "yarn", State: StateStarting, Nodes: spec.Nodes, MemoryBytes: memMB << 20, VCores: int(vcores),
 		Queue: spec.Queue, CreatedAt: y.Now().UTC(), Token: secrets.Token, CACert: string(secrets.CACertPEM), AppID: app.ID,
-		Dir: y.dir(spec.Name), Owner: y.user,
+		Dir: y.dir(spec.Name), Owner: y.user, Binary: bin.Path,
 	}
 	if spec.MaxUptime > 0 {
 		rec.EndsAt = rec.CreatedAt.Add(spec.MaxUptime)

@@ -8,14 +8,17 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"sort"
 	"strings"
 
+	"github.com/mlctl/mlctl/hdfs"
 	"github.com/mlctl/mlctl/internal/hadoopconf"
 	"github.com/mlctl/mlctl/yarn/token"
 )
 
 // staged is the mlctl binary on HDFS as a YARN local resource needs it.
 type staged struct {
+	Path      string // /user/<u>/.mlctl/bin/mlctl-<sum>
 	URL       string // hdfs://host:port/path
 	Size      int64
 	Timestamp int64 // modification time, ms
@@ -46,7 +49,52 @@ func (y *YARN) stageBinary(ctx context.Context) (*staged, error) {
 			return nil, err
 		}
 	}
-	return &staged{URL: y.hdfsURL(path), Size: st.Length, Timestamp: st.ModificationTime}, nil
+	y.pruneBinaries(ctx, dir, path)
+	return &staged{Path: path, URL: y.hdfsURL(path), Size: st.Length, Timestamp: st.ModificationTime}, nil
+}
+
+// Staged builds kept: the newest KeepBinaries, and any a cluster that has not
+// ended here runs (YARN localizes the binary again for every container it
+// starts, so removing one in use would break a node restart).
+const KeepBinaries = 3
+
+// pruneBinaries removes old staged builds from dir, keeping current, the
+// newest KeepBinaries and those live clusters of this gateway use. It is
+// best effort: a failure to list or delete only leaves files behind.
+func (y *YARN) pruneBinaries(ctx context.Context, dir, current string) {
+	ls, err := y.web.List(ctx, dir)
+	if err != nil {
+		return
+	}
+	inUse := map[string]bool{current: true}
+	recs, _ := listRecords(y.Home, "yarn", func(name string) (*Record, error) { return readRecord(y.dir(name)) })
+	for _, r := range recs {
+		if !Ended(r.State) && r.Binary != "" {
+			inUse[r.Binary] = true
+		}
+	}
+	for _, p := range binariesToPrune(ls, dir, inUse, KeepBinaries) {
+		y.web.Delete(ctx, p, false)
+	}
+}
+
+// binariesToPrune picks, among the staged builds in a listing, those to
+// remove: all but the keep newest and those in use.
+func binariesToPrune(ls []hdfs.FileStatus, dir string, inUse map[string]bool, keep int) []string {
+	var bins []hdfs.FileStatus
+	for _, f := range ls {
+		if f.Type == "FILE" && strings.HasPrefix(f.PathSuffix, "mlctl-") {
+			bins = append(bins, f)
+		}
+	}
+	sort.Slice(bins, func(i, j int) bool { return bins[i].ModificationTime > bins[j].ModificationTime })
+	var out []string
+	for i, f := range bins {
+		if p := dir + "/" + f.PathSuffix; i >= keep && !inUse[p] {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // hdfsURL is the full URL YARN needs for a local resource.
