@@ -36,7 +36,9 @@ type QuickstartOptions struct {
 	IO         *iostreams.IOStreams
 	Backend    func(name string) (launcher.Backend, error)
 	ClusterAPI func(ctx context.Context, cluster string) (cmdutil.ClusterAPI, error)
+	Identity   func(ctx context.Context) (principal, user string)
 	Now        func() time.Time
+	Version    string
 	Ctx        context.Context
 
 	Timeout time.Duration
@@ -46,7 +48,7 @@ type QuickstartOptions struct {
 
 // NewCmdQuickstart returns the `quickstart` command.
 func NewCmdQuickstart(f *cmdutil.Factory, runF func(*QuickstartOptions) error) *cobra.Command {
-	opts := &QuickstartOptions{IO: f.IOStreams, Backend: f.Backend, ClusterAPI: f.ClusterAPI, Now: f.Now}
+	opts := &QuickstartOptions{IO: f.IOStreams, Backend: f.Backend, ClusterAPI: f.ClusterAPI, Identity: f.Identity, Now: f.Now, Version: f.Build.Version}
 	cmd := &cobra.Command{
 		Use:   "quickstart",
 		Short: "Try mlctl: launch a local cluster, import example data, clean up",
@@ -57,8 +59,10 @@ func NewCmdQuickstart(f *cmdutil.Factory, runF func(*QuickstartOptions) error) *
   2. import the bundled example data (5000 airline flights) as frame "airline";
   3. print the frame's column summary;
   4. split it 80/20, train a GBM and a GLM to predict IsDelayed on the 80%,
-     and print their metrics on the held-out 20%; then the cluster's status;
-  4. stop and delete the cluster.
+     and print their metrics on the held-out 20%;
+  5. export the GBM to a scoring artifact (.mlz), verify its checksums, and
+     score the example data with it on this machine, without the cluster;
+  6. print the cluster's status, then stop and delete the cluster.
 
 The cluster is stopped and deleted even if a step fails or you press Ctrl-C.
 A "quickstart" cluster left by an interrupted earlier run is removed first.`,
@@ -151,6 +155,9 @@ func Run(opts *QuickstartOptions) (err error) {
 	}
 
 	if err := trainModels(ctx, opts); err != nil {
+		return err
+	}
+	if err := exportAndScore(ctx, opts, dir, data); err != nil {
 		return err
 	}
 

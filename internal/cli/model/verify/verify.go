@@ -88,6 +88,10 @@ func Run(opts *VerifyOptions) error {
 		sig = "signed by key " + r.KeyID + ", signature not checked (give --key)"
 	}
 	cs := opts.IO.ColorScheme()
-	_, err = fmt.Fprintf(opts.IO.Out, "%s %s: manifest and %d entries match their SHA-256; %s\n", cs.Green("ok"), opts.Path, r.Entries, sig)
+	entries := fmt.Sprintf("%d entries match their", r.Entries)
+	if r.Entries == 1 {
+		entries = "1 entry matches its"
+	}
+	_, err = fmt.Fprintf(opts.IO.Out, "%s %s: the manifest's %s SHA-256; %s\n", cs.Green("ok"), opts.Path, entries, sig)
 	return err
 }
