@@ -18,6 +18,7 @@ import (
 	"github.com/mlctl/mlctl/internal/cmdutil"
 	"github.com/mlctl/mlctl/internal/iostreams"
 	"github.com/mlctl/mlctl/scoring"
+	"github.com/spf13/cobra"
 )
 
 // testSchema: x numeric, c categorical (levels a..d), t numeric; classes
@@ -151,17 +152,37 @@ func (e env) run(t *testing.T, args ...string) (string, string, error) {
 		}
 		return Run(o)
 	})
+	ctx := e.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cmd.SetContext(ctx)
+	err := execCmd(cmd, args...)
+	return out.String(), errOut.String(), err
+}
+
+// testFactory is a factory over test streams, without HDFS.
+func testFactory(tty bool) *cmdutil.Factory {
+	ios, _, _, _ := iostreams.Test()
+	ios.SetStdoutTTY(tty)
+	ios.SetStderrTTY(tty)
+	return &cmdutil.Factory{IOStreams: ios, HDFS: func(context.Context) (cmdutil.HDFS, error) { return nil, errors.New("no HDFS in this test") }}
+}
+
+// execCmd runs cmd as the root command would (silenced, flag errors as
+// usage errors).
+func execCmd(cmd *cobra.Command, args ...string) error {
 	cmd.SetArgs(args)
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	cmd.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
-	ctx := e.ctx
+	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	_, err := cmd.ExecuteContextC(ctx)
-	return out.String(), errOut.String(), err
+	return err
 }
 
 // blocks is an env whose text blocks are n bytes.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"sync"
 	"sync/atomic"
 
 	"github.com/mlctl/mlctl/engine/parse"
@@ -37,13 +38,27 @@ type input struct {
 	// gzip), for progress.
 	read    atomic.Int64
 	closers []func() error
+	once    sync.Once
+	// stdin is closed on Ctrl-C only (when it can be), to end a read
+	// blocked on it.
+	stdin io.Closer
 }
 
+// close closes the input; it may be called more than once, also while a
+// read is under way (interrupt).
 func (in *input) close() {
-	for i := len(in.closers) - 1; i >= 0; i-- {
-		in.closers[i]()
+	in.once.Do(func() {
+		for i := len(in.closers) - 1; i >= 0; i-- {
+			in.closers[i]()
+		}
+	})
+}
+
+func (in *input) interrupt() {
+	in.close()
+	if in.stdin != nil {
+		in.stdin.Close()
 	}
-	in.closers = nil
 }
 
 // counter counts the bytes read through it into in.read.
@@ -71,6 +86,7 @@ func openInput(ctx context.Context, opts *ScoreOptions) (*input, error) {
 	case opts.Input == "-":
 		in.name = "stdin"
 		raw = opts.IO.In
+		in.stdin, _ = opts.IO.In.(io.Closer)
 	case isHDFS:
 		c, err := opts.HDFS(ctx)
 		if err != nil {

@@ -205,41 +205,58 @@ func Run(opts *ScoreOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	rows, err := run(ctx, opts)
+	if err != nil && ctx.Err() != nil {
+		// Ctrl-C: whatever the error it caused (a read of a closed input,
+		// a cancelled upload), the outcome is an interruption.
+		what := "nothing written"
+		if opts.Output != "-" {
+			what = opts.Output + " not written"
+		}
+		return errs.New(errs.Interrupted, fmt.Errorf("interrupted after %s rows; %s", commas(rows), what), "")
+	}
+	return err
+}
+
+// run scores and returns the rows scored.
+func run(ctx context.Context, opts *ScoreOptions) (int64, error) {
 	pub, err := artifactio.LoadPublicKey(opts.Key)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	a, err := artifactio.Open(ctx, opts.HDFS, opts.Model, pub)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	sc, err := newScorer(a, opts.Contributions)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	in, err := openInput(ctx, opts)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer in.close()
+	// A read blocked on a pipe or a socket only returns when its input is
+	// closed: Ctrl-C closes it.
+	defer context.AfterFunc(ctx, in.interrupt)()
 	pl, err := planFor(in, sc, opts)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	cols := pl.cols
 	dst, err := openDest(ctx, opts)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var w sink
 	if opts.Format == FormatParquet {
-		w = newParquetSink(dst.w, cols, sc.schema.Classes)
+		w = newParquetSink(dst.w, pl.cols, sc.schema.Classes)
 	} else {
-		w = newCSVSink(dst.w, cols, pl.outSep, sc.schema.Classes)
+		w = newCSVSink(dst.w, pl.cols, pl.outSep, sc.schema.Classes)
 	}
 	if err := w.begin(); err != nil {
 		dst.abort()
-		return fmt.Errorf("writing %s: %w", opts.Output, err)
+		return 0, fmt.Errorf("writing %s: %w", opts.Output, err)
 	}
 
 	prog := newProgress(opts.IO, in)
@@ -257,15 +274,8 @@ func Run(opts *ScoreOptions) error {
 	}
 	if err != nil {
 		dst.abort()
-		if ctx.Err() != nil {
-			what := "nothing written"
-			if opts.Output != "-" {
-				what = opts.Output + " not written"
-			}
-			return errs.New(errs.Interrupted, fmt.Errorf("interrupted after %s rows; %s", commas(p.stats.rows), what), "")
-		}
-		return err
+		return p.stats.rows, err
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "mlctl: %s\n", p.stats.summary())
-	return nil
+	return p.stats.rows, nil
 }
