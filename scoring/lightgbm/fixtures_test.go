@@ -1,13 +1,13 @@
 package lightgbm
 
 import (
-	"bufio"
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mlctl/mlctl/scoring/internal/fixture"
 
 	"github.com/mlctl/mlctl/scoring"
 )
@@ -15,42 +15,10 @@ import (
 // The fixtures come from scoring/testdata/importers/gen.sh (LightGBM 4.7.0).
 const testdata = "../testdata/importers"
 
-// readCSV reads a fixture CSV: a "# ..." provenance line, a header, then
-// numbers (an empty field is NaN).
+// readCSV reads a fixture CSV of testdata.
 func readCSV(t *testing.T, name string) (header []string, rows [][]float64) {
 	t.Helper()
-	fh, err := os.Open(filepath.Join(testdata, name))
-	if err != nil {
-		t.Fatalf("%v (regenerate with scoring/testdata/importers/gen.sh)", err)
-	}
-	defer fh.Close()
-	sc := bufio.NewScanner(fh)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") {
-			continue
-		}
-		fields := strings.Split(line, ",")
-		if header == nil {
-			header = fields
-			continue
-		}
-		row := make([]float64, len(fields))
-		for i, f := range fields {
-			if f == "" {
-				row[i] = math.NaN()
-				continue
-			}
-			if row[i], err = strconv.ParseFloat(f, 64); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-		}
-		rows = append(rows, row)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return header, rows
+	return fixture.ReadCSV(t, filepath.Join(testdata, name), "scoring/testdata/importers/gen.sh")
 }
 
 func readModel(t *testing.T, name string) (*scoring.GBM, *Info) {
@@ -110,7 +78,7 @@ func TestFixturesMatchLightGBM(t *testing.T) {
 					exp = []float64{1 - want[r][0], want[r][0]}
 				}
 				for k := range out {
-					d := math.Abs(out[k]-exp[k]) / math.Max(1, math.Abs(exp[k]))
+					d := fixture.Diff(out[k], exp[k])
 					worst = math.Max(worst, d)
 					if !(d <= tol) {
 						t.Fatalf("row %d %v: output %d = %v, LightGBM %v", r, row, k, out[k], exp[k])

@@ -1,13 +1,12 @@
 package xgboost
 
 import (
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/mlctl/mlctl/scoring"
+	"github.com/mlctl/mlctl/scoring/internal/fixture"
 )
 
 // FuzzRead: Read never panics, and a model it returns passes
@@ -36,26 +35,9 @@ func FuzzRead(f *testing.F) {
 			}
 			return
 		}
-		if err := scoring.Validate(m); err != nil {
-			t.Fatalf("Read returned an invalid model: %v", err)
-		}
+		fixture.CheckFuzzed(t, m)
 		if len(m.Trees)%m.Classes() != 0 {
 			t.Fatalf("%d trees for %d classes", len(m.Trees), m.Classes())
-		}
-		for _, tr := range m.Trees {
-			for i, feat := range tr.Feature {
-				if feat >= 0 && tr.Flags[i]&scoring.FlagCat != 0 && m.Schema.Features[feat].Type != scoring.Categorical {
-					t.Fatalf("category split on numeric feature %d", feat)
-				}
-			}
-		}
-		out := make([]float64, len(m.Outputs()))
-		row := make([]float64, len(m.Schema.Features))
-		for _, v := range []float64{math.NaN(), 0, 1, -1, 2.5, 1e9, -1e300} {
-			for j := range row {
-				row[j] = v
-			}
-			m.Predict(row, out)
 		}
 	})
 }
