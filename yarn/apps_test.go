@@ -88,7 +88,7 @@ func TestSubmitBody(t *testing.T) {
 	c := newTestClient(t, f.srv.URL)
 	err := c.Apps().Submit(context.Background(), &SubmitRequest{
 		ID: "application_1_0001", Name: "ml", Type: "MLCTL", Queue: "default", Priority: 2, MaxAppAttempts: 1,
-		Tags: []string{"mlctl", "profile-small"}, KeepContainers: true, AMResource: Resource{512, 1},
+		Tags: []string{"mlctl", "profile-small"}, KeepContainers: true, AttemptFailuresValidity: time.Hour, AMResource: Resource{512, 1},
 		AM: ContainerSpec{
 			LocalResources: map[string]LocalResource{"mlctl": {URL: "hdfs://nn:8020/u/mlctl", Size: 10, Timestamp: 1700000000123}},
 			Environment:    map[string]string{"B": "2", "A": "1"},
@@ -105,7 +105,8 @@ func TestSubmitBody(t *testing.T) {
 	json.Unmarshal([]byte(`{
 	  "application-id":"application_1_0001","application-name":"ml","application-type":"MLCTL","queue":"default",
 	  "priority":2,"max-app-attempts":1,"application-tags":{"tag":["mlctl","profile-small"]},
-	  "keep-containers-across-application-attempts":true,"resource":{"memory":512,"vCores":1},
+	  "keep-containers-across-application-attempts":true,"attempt-failures-validity-interval":3600000,
+	  "resource":{"memory":512,"vCores":1},
 	  "am-container-spec":{
 	    "local-resources":{"entry":[{"key":"mlctl","value":{"resource":"hdfs://nn:8020/u/mlctl","type":"FILE","visibility":"APPLICATION","size":10,"timestamp":1700000000123}}]},
 	    "environment":{"entry":[{"key":"A","value":"1"},{"key":"B","value":"2"}]},

@@ -3,6 +3,7 @@ package yarn
 import (
 	"encoding/base64"
 	"sort"
+	"time"
 )
 
 // SubmitRequest is an application for POST /ws/v1/cluster/apps.
@@ -14,8 +15,13 @@ type SubmitRequest struct {
 	Priority       int
 	MaxAppAttempts int // 0 leaves the RM's default (yarn.resourcemanager.am.max-attempts)
 	Tags           []string
-	// KeepContainers keeps node containers running across AM attempts.
+	// KeepContainers keeps node containers running across AM attempts:
+	// a later attempt's registration lists them (work-preserving AM restart).
 	KeepContainers bool
+	// AttemptFailuresValidity counts only the AM failures of this last
+	// span towards MaxAppAttempts (attempt-failures-validity-interval);
+	// 0 leaves the RM's default, which counts every failure.
+	AttemptFailuresValidity time.Duration
 	// AMResource is the AM container's size.
 	AMResource Resource
 	AM         ContainerSpec
@@ -108,14 +114,17 @@ type wireSubmit struct {
 	Tags           *struct {
 		Tag []string `json:"tag"`
 	} `json:"application-tags,omitempty"`
-	KeepContainers bool              `json:"keep-containers-across-application-attempts"`
-	Resource       Resource          `json:"resource"`
-	AM             wireContainerSpec `json:"am-container-spec"`
+	KeepContainers bool `json:"keep-containers-across-application-attempts"`
+	// In ms; omitted (the RM's -1: count every failure) when 0.
+	AttemptFailuresValidity int64             `json:"attempt-failures-validity-interval,omitempty"`
+	Resource                Resource          `json:"resource"`
+	AM                      wireContainerSpec `json:"am-container-spec"`
 }
 
 func (r *SubmitRequest) wire() *wireSubmit {
 	w := &wireSubmit{ID: r.ID, Name: r.Name, Type: r.Type, Queue: r.Queue, Priority: r.Priority,
-		MaxAppAttempts: r.MaxAppAttempts, KeepContainers: r.KeepContainers, Resource: r.AMResource}
+		MaxAppAttempts: r.MaxAppAttempts, KeepContainers: r.KeepContainers, Resource: r.AMResource,
+		AttemptFailuresValidity: r.AttemptFailuresValidity.Milliseconds()}
 	if len(r.Tags) > 0 {
 		w.Tags = &struct {
 			Tag []string `json:"tag"`
