@@ -1,11 +1,7 @@
 package export
 
 import (
-	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -37,16 +33,6 @@ type ExportOptions struct {
 	Out     string
 	SignKey string
 	Output  cmdutil.OutputFormat
-}
-
-// Result is what export prints with --output json|yaml.
-type Result struct {
-	Path     string `json:"path"`
-	ModelID  string `json:"model_id"`
-	Algo     string `json:"algo"`
-	Bytes    int    `json:"bytes"`
-	SHA256   string `json:"sha256"`
-	SignedBy string `json:"signed_by,omitempty"` // key id
 }
 
 // NewCmdExport returns the `model export` command.
@@ -116,38 +102,11 @@ func Run(opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := scoring.Write(&buf, a, key); err != nil {
+	w, err := artifactio.Write(ctx, opts.HDFS, opts.Out, a, key)
+	if err != nil {
 		return fmt.Errorf("exporting %s: %w", opts.ID, err)
 	}
-	if err := artifactio.WriteFile(ctx, opts.HDFS, opts.Out, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("exporting %s: %w", opts.ID, err)
-	}
-	sum := sha256.Sum256(buf.Bytes())
-	res := Result{Path: opts.Out, ModelID: opts.ID, Algo: a.Model.Algo(), Bytes: buf.Len(), SHA256: hex.EncodeToString(sum[:])}
-	if key != nil {
-		res.SignedBy = scoring.KeyID(key.Public().(ed25519.PublicKey))
-	}
-	return Print(opts.IO, opts.Output, res)
-}
-
-// Print reports a written artifact.
-func Print(ios *iostreams.IOStreams, format cmdutil.OutputFormat, r Result) error {
-	if format.IsData() {
-		return cmdutil.WriteData(ios.Out, format, r)
-	}
-	if !ios.IsStdoutTTY() {
-		_, err := fmt.Fprintln(ios.Out, r.Path)
-		return err
-	}
-	signed := "unsigned"
-	if r.SignedBy != "" {
-		signed = "signed by key " + r.SignedBy
-	}
-	cs := ios.ColorScheme()
-	_, err := fmt.Fprintf(ios.Out, "Wrote %s (%s, %s, %s)\nsha256 %s\nCheck it with: mlctl model verify %s\n",
-		cs.Cyan(r.Path), r.Algo, cmdutil.Bytes(ios, int64(r.Bytes)), signed, r.SHA256, r.Path)
-	return err
+	return w.Print(opts.IO, opts.Output)
 }
 
 // lineage is what the gateway knows of who exports from where.

@@ -3,7 +3,6 @@ package importmodel
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/mlctl/mlctl/internal/cli/model/artifactio"
-	"github.com/mlctl/mlctl/internal/cli/model/export"
 	"github.com/mlctl/mlctl/internal/cmdutil"
 	"github.com/mlctl/mlctl/internal/errs"
 	"github.com/mlctl/mlctl/internal/iostreams"
@@ -150,19 +148,11 @@ func Run(opts *ImportOptions) error {
 	if opts.Identity != nil {
 		a.Manifest.Lineage.Principal, a.Manifest.Lineage.User = opts.Identity(ctx)
 	}
-	var buf bytes.Buffer
-	if err := scoring.Write(&buf, a, key); err != nil {
+	w, err := artifactio.Write(ctx, opts.HDFS, opts.Out, a, key)
+	if err != nil {
 		return fmt.Errorf("importing %s: %w", opts.Path, err)
 	}
-	if err := artifactio.WriteFile(ctx, opts.HDFS, opts.Out, buf.Bytes(), 0o644); err != nil {
-		return err
-	}
-	sum := sha256.Sum256(buf.Bytes())
-	res := export.Result{Path: opts.Out, ModelID: a.Manifest.ModelID, Algo: a.Model.Algo(), Bytes: buf.Len(), SHA256: hex.EncodeToString(sum[:])}
-	if key != nil {
-		res.SignedBy = scoring.KeyID(key.Public().(ed25519.PublicKey))
-	}
-	return export.Print(opts.IO, opts.Output, res)
+	return w.Print(opts.IO, opts.Output)
 }
 
 // Convert reads a model file of format from into an artifact (unsigned,
