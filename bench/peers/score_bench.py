@@ -391,7 +391,7 @@ def work_go(a, job, res, tmp):
                     for b in out["batch"]]
     res["single"] = out.get("single")
     res["import_seconds"] = out["import_seconds"]
-    res["first_call_seconds"] = out["first_call_seconds"]
+    res["plan_seconds"] = out["plan_seconds"]
     return np.fromfile(pred, dtype="<f8")
 
 
@@ -537,7 +537,7 @@ def markdown(res):
             s = r.get("single") or {}
             comp = r.get("compile_seconds")
             if comp is None and r.get("import_seconds") is not None:
-                comp = r["import_seconds"] + r.get("first_call_seconds", 0)
+                comp = r["import_seconds"] + r.get("plan_seconds", 0)
             diff = r.get("max_abs_diff")
             out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 r["tool"], _f(n1, "%.1f"), _f(n2, "%.1f"),
@@ -548,7 +548,7 @@ def markdown(res):
         out.append("")
     out.append("Best of %d timed runs after a warm-up; ns/tree-row = wall time / (rows x trees). Single row: %s calls "
                "timed one by one on 1 thread. Compile s: lleaves' compile(), treelite load + tl2cgen export_lib "
-               "(gcc); for mlctl the import plus the first PredictBatch call (which builds its batch plan). AUC: of the scored (training) rows, a check that "
+               "(gcc); for mlctl the import plus its batch plan (the first PredictBatch call, on one row). AUC: of the scored (training) rows, a check that "
                "the models learnt the same thing. "
                "Pinned with taskset -c %s; OMP_WAIT_POLICY %s. Load average before/after: %s." % (
                    res["reps"], format(res["single"], ","), res["cpus"], res["omp_wait_policy"], res["load"]))
@@ -623,7 +623,7 @@ def parent(a):
             sys.exit("score_bench: training failed: %s" % short_error(tr["error"]))
         res["versions"].update(tr.get("versions", {}))
         if native and (tr.get("mlctl_native") or {}).get("version"):
-            res["versions"]["mlctl"] = tr["mlctl_native"]["version"]
+            res["versions"]["mlctl-cli"] = tr["mlctl_native"]["version"]
         for e in encodings:
             for k in ("lightgbm", "xgboost"):
                 res.setdefault("model_files", {})["%s-%s" % (k, e)] = {"path": models[e][k],
