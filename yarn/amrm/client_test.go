@@ -278,3 +278,46 @@ func TestFailoverRegistersAgain(t *testing.T) {
 		t.Errorf("on %s, registered with B %v, responseId %d", c.Addr(), rmB.registered, r.ResponseID)
 	}
 }
+
+// A later attempt registers and is handed the containers the earlier one
+// left running, with their nodes' NM tokens, over the wire as the RM sends
+// them.
+func TestRegisterReturnsPreviousAttemptsContainers(t *testing.T) {
+	node := NodeID{Host: "127.0.0.1", Port: 45454}
+	attempt1 := ApplicationAttemptID{App: refAttempt.App, Attempt: 1}
+	var prev []Container
+	for seq := int64(2); seq <= 3; seq++ {
+		prev = append(prev, Container{ID: ContainerID{Attempt: attempt1, ID: seq}, Node: node, NodeHTTPAddress: "127.0.0.1:8042",
+			Resource: Resource{MemoryMB: 256, VCores: 1}, Priority: 1,
+			Token: &token.Token{Identifier: []byte{byte(seq)}, Password: []byte("pw"), Kind: "ContainerToken", Service: node.String()}})
+	}
+	rm := &fakeRM{previous: prev, previousNM: []NMToken{{Node: node, Token: &token.Token{Identifier: []byte("nmid"), Password: []byte("nmpw"), Kind: token.KindNM, Service: node.String()}}}}
+	tok := amrmToken(1)
+	srv, err := ipctest.Start(ipctest.Options{Tokens: []*token.Token{tok}, Handler: rm.handle})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := Dial(ctx, srv.Addr, tok, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	reg, err := c.Register(ctx, "h", 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reg.ContainersFromPreviousAttempts) != 2 || len(reg.NMTokensFromPreviousAttempts) != 1 {
+		t.Fatalf("%d previous containers and %d NM tokens, want 2 and 1", len(reg.ContainersFromPreviousAttempts), len(reg.NMTokensFromPreviousAttempts))
+	}
+	for i, got := range reg.ContainersFromPreviousAttempts {
+		if got.ID != prev[i].ID || got.Node != node || got.Resource != prev[i].Resource || string(got.Token.Identifier) != string(prev[i].Token.Identifier) {
+			t.Errorf("container %d: %+v, want %+v", i, got, prev[i])
+		}
+	}
+	if nm := reg.NMTokensFromPreviousAttempts[0]; nm.Node != node || string(nm.Token.Password) != "nmpw" {
+		t.Errorf("NM token %+v", nm)
+	}
+}

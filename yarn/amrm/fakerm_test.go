@@ -70,6 +70,9 @@ type fakeRM struct {
 	finishCalls int
 	rollTo      *token.Token // sent in field 12 while set
 	asks        []int32      // numContainers of each allocate
+	// A later attempt's registration lists these (work-preserving restart).
+	previous   []Container
+	previousNM []NMToken
 }
 
 func invalid(msg string) error {
@@ -89,6 +92,12 @@ func (f *fakeRM) handle(method, protocol string, req []byte) ([]byte, error) {
 		}
 		f.registered = true
 		b := pb.AppendMsg(nil, fRegRespMaxCap, appendResource(nil, Resource{MemoryMB: 8192, VCores: 4}))
+		for _, c := range f.previous {
+			b = pb.AppendMsg(b, fRegRespPrevConts, appendContainer(nil, c))
+		}
+		for _, t := range f.previousNM {
+			b = pb.AppendMsg(b, fRegRespPrevNMTokens, appendNMToken(nil, t))
+		}
 		return pb.AppendString(b, fRegRespQueue, "default"), nil
 	case "allocate":
 		if !f.registered {

@@ -106,6 +106,32 @@ public class RefVectors {
         .setTrackingUrl("").setFinalApplicationStatus(FinalApplicationStatusProto.APP_SUCCEEDED)
         .build().toByteArray()));
 
+
+    // What a later attempt's registration carries under work-preserving AM
+    // restart: a container of attempt 1 still running, its node's NM token,
+    // and the fields the Go decoder skips (client-to-AM key, ACLs, types).
+    NodeIdProto node = NodeIdProto.newBuilder().setHost("127.0.0.1").setPort(45454).build();
+    ContainerIdProto prev = ((org.apache.hadoop.yarn.api.records.impl.pb.ContainerIdPBImpl)
+        ContainerId.newContainerId(ApplicationAttemptId.newInstance(app, 1), (1L << 40) | 3)).getProto();
+    p("amrm.register.response", hex(RegisterApplicationMasterResponseProto.newBuilder()
+        .setMaximumCapability(ResourceProto.newBuilder().setMemory(8192).setVirtualCores(4))
+        .setClientToAmTokenMasterKey(ByteString.copyFromUtf8("k"))
+        .addApplicationACLs(ApplicationACLMapProto.newBuilder()
+            .setAccessType(ApplicationAccessTypeProto.APPACCESS_VIEW_APP).setAcl("alice"))
+        .addContainersFromPreviousAttempts(ContainerProto.newBuilder().setId(prev).setNodeId(node)
+            .setNodeHttpAddress("127.0.0.1:8042")
+            .setResource(ResourceProto.newBuilder().setMemory(256).setVirtualCores(1))
+            .setPriority(PriorityProto.newBuilder().setPriority(1))
+            .setContainerToken(TokenProto.newBuilder().setIdentifier(ByteString.copyFromUtf8("ctid"))
+                .setPassword(ByteString.copyFromUtf8("ctpw")).setKind("ContainerToken").setService("127.0.0.1:45454")))
+        .setQueue("root.default")
+        .addNmTokensFromPreviousAttempts(NMTokenProto.newBuilder().setNodeId(node)
+            .setToken(TokenProto.newBuilder().setIdentifier(ByteString.copyFromUtf8("nmid"))
+                .setPassword(ByteString.copyFromUtf8("nmpw")).setKind("NMToken").setService("127.0.0.1:45454")))
+        .addSchedulerResourceTypes(SchedulerResourceTypes.MEMORY)
+        .addSchedulerResourceTypes(SchedulerResourceTypes.CPU)
+        .build().toByteArray()));
+
     TokenProto ct = TokenProto.newBuilder().setIdentifier(ByteString.copyFromUtf8("cid"))
         .setPassword(ByteString.copyFromUtf8("cpw")).setKind("ContainerToken").setService("127.0.0.1:45454").build();
     ContainerLaunchContextProto clc = ContainerLaunchContextProto.newBuilder()
