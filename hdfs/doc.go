@@ -8,5 +8,10 @@
 // On the gateway the same WebHDFS client authenticates with SPNEGO and
 // fetches the delegation token (GETDELEGATIONTOKEN).
 //
+// Trust (trust.go) is the set of CAs either side verifies WebHDFS over HTTPS
+// against: a trust store as ssl-client.xml names it, a PEM bundle, or the
+// system roots; it remembers which roots verified a server, so the gateway
+// can ship the containers exactly what it used.
+//
 // It must not import cobra or the engine.
 package hdfs
