@@ -221,13 +221,38 @@ func FuzzReadArtifact(f *testing.F) {
 		if err != nil {
 			return
 		}
-		// Whatever reads must score without a panic.
+		// Whatever reads must score without a panic, row by row, in a
+		// batch (the compiled form) and for contributions, and the batch
+		// must agree with Predict.
 		s := a.Model.ModelSchema()
-		row := make([]float64, s.RowLen())
-		for i := range row {
-			row[i] = math.NaN()
+		vals := []float64{math.NaN(), 0, 1, -1, 3, 1e300, math.Inf(1), math.Inf(-1)}
+		cols := make([][]float64, s.RowLen())
+		for j := range cols {
+			cols[j] = make([]float64, len(vals))
+			for r := range vals {
+				cols[j][r] = vals[(r+j)%len(vals)]
+			}
 		}
-		a.Model.Predict(row, make([]float64, len(a.Model.Outputs())))
+		nout := len(a.Model.Outputs())
+		out := make([][]float64, nout)
+		for k := range out {
+			out[k] = make([]float64, len(vals))
+		}
+		a.Model.(Batcher).PredictBatch(cols, out)
+		row, pred := make([]float64, s.RowLen()), make([]float64, nout)
+		for r := range vals {
+			for j := range row {
+				row[j] = cols[j][r]
+			}
+			a.Model.Predict(row, pred)
+			for k := range pred {
+				if math.Float64bits(pred[k]) != math.Float64bits(out[k][r]) && !(math.IsNaN(pred[k]) && math.IsNaN(out[k][r])) {
+					t.Fatalf("row %d output %d: Predict %v, PredictBatch %v", r, k, pred[k], out[k][r])
+				}
+			}
+			c := a.Model.(Contributor)
+			c.Contributions(row, make([]float64, len(c.ContributionNames())))
+		}
 	})
 }
 
