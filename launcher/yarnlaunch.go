@@ -21,6 +21,19 @@ import (
 // amMemoryMB is the AM container's size: the Go AM needs a few MB.
 const amMemoryMB = 128
 
+// AM restart: a failed AM (killed, crashed, its host lost) gets one more
+// attempt, which adopts the node containers YARN keeps running
+// (keep-containers-across-application-attempts) and the cloud carries on
+// with its frames. Only failures within amAttemptWindow count, so a
+// cluster that runs for days survives one AM failure an hour, while an AM
+// that fails again at once ends the application. A failure the AM itself
+// recognises (a lost node, a request the scheduler cannot meet) ends it
+// unregistered FAILED, which YARN does not retry. The RM's
+// yarn.resourcemanager.am.max-attempts caps amAttempts.
+const amAttempts = 2
+
+var amAttemptWindow = time.Hour // a variable so a test can shorten it
+
 // Launch submits the cluster as a YARN application.
 func (y *YARN) Launch(ctx context.Context, spec Spec, wait bool, progress func(Progress)) (*Record, error) {
 	if err := ValidateName(spec.Name); err != nil {
@@ -44,6 +57,9 @@ func (y *YARN) Launch(ctx context.Context, spec Spec, wait bool, progress func(P
 	if err := y.rest.Preflight(ctx, yarn.Request{Queue: spec.Queue, Nodes: spec.Nodes, MemoryMB: memMB, VCores: vcores,
 		AM: yarn.Resource{MemoryMB: amMemoryMB, VCores: 1}}); err != nil {
 		return nil, errs.New(errs.Error, err, "ask for less (--nodes, --memory, --vcores) or another --queue")
+	}
+	if err := y.checkWebHDFS(ctx); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(y.dir(""), 0o700); err != nil {
 		return nil, err
@@ -72,6 +88,10 @@ func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progr
 	progress(Progress{Phase: "staging mlctl to HDFS", Wanted: spec.Nodes})
 	bin, err := y.stageBinary(ctx)
 	if err != nil {
+		return nil, y.trustFailure(err)
+	}
+	hdfsCA, err := y.containerRoots(ctx, bin.Path)
+	if err != nil {
 		return nil, err
 	}
 	dt, err := y.delegationToken(ctx)
@@ -96,7 +116,8 @@ func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progr
 	}
 	sched := strings.Join(addrs, ",") // the AM fails over between them under RM HA
 	req := &yarn.SubmitRequest{
-		ID: app.ID, Name: "mlctl-" + spec.Name, Type: "MLCTL", Queue: spec.Queue, MaxAppAttempts: 1,
+		ID: app.ID, Name: "mlctl-" + spec.Name, Type: "MLCTL", Queue: spec.Queue,
+		MaxAppAttempts: amAttempts, KeepContainers: true, AttemptFailuresValidity: amAttemptWindow,
 		Tags:       []string{"mlctl", "mlctl-cluster-" + spec.Name},
 		AMResource: yarn.Resource{MemoryMB: amMemoryMB, VCores: 1},
 		AM: yarn.ContainerSpec{
@@ -117,8 +138,8 @@ func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progr
 	if dt != "" {
 		req.AM.Tokens = map[string]string{"hdfs-dt": dt}
 	}
-	if len(y.caPEM) > 0 {
-		req.AM.Secrets[yarnenv.SecretHDFSCA] = y.caPEM
+	if len(hdfsCA) > 0 {
+		req.AM.Secrets[yarnenv.SecretHDFSCA] = hdfsCA
 	}
 	rec := &Record{
 		Name: spec.Name, Backend: "yarn", State: StateStarting, Nodes: spec.Nodes, MemoryBytes: memMB << 20, VCores: int(vcores),

@@ -33,15 +33,25 @@ type AM struct {
 	rm *amrm.Client
 	nm *nm.Client
 
-	mu     sync.Mutex
-	status Status
-	byID   map[string]int // container id -> node index
-	record sync.WaitGroup // the cluster record being written
+	app     string // our application id, from CONTAINER_ID
+	attempt int32  // our attempt number (1, 2, ...)
+	wake    chan struct{}
+	// recordCtx bounds the record's writing; finish cancels it if the
+	// write has not ended soon.
+	recordCtx  context.Context
+	stopRecord context.CancelFunc
+
+	mu      sync.Mutex
+	status  Status
+	created time.Time      // when the cluster was first started (attempt 1)
+	byID    map[string]int // container id -> node index
+	record  sync.WaitGroup // the cluster record being written
 }
 
 // heartbeat is the allocate interval once every node runs; while asking
 // for containers the AM polls faster, since grants follow NM heartbeats.
-const (
+// (Variables so tests against a fake RM need not wait.)
+var (
 	heartbeat     = time.Second
 	fastHeartbeat = 200 * time.Millisecond
 )
@@ -52,22 +62,15 @@ func Run(ctx context.Context, cfg Config, logger *log.Logger) error {
 	if err != nil {
 		return err
 	}
-	a := &AM{cfg: cfg, env: env, log: logger, reg: cloud.NewRegistry(), byID: map[string]int{}}
+	a := &AM{cfg: cfg, env: env, log: logger, reg: cloud.NewRegistry(), byID: map[string]int{}, wake: make(chan struct{}, 1)}
 	a.status = Status{Cluster: env.Cluster, Wanted: cfg.Nodes, Started: time.Now().UTC()}
-	var once sync.Once
-	a.reg.OnLeader = func(l cloud.Member) {
-		// Write the record as soon as the leader is known; finish waits for
-		// it, so the record is never written after the application ended.
-		once.Do(func() {
-			a.record.Add(1)
-			go func() {
-				defer a.record.Done()
-				a.writeRecord(ctx, l)
-			}()
-		})
-	}
+	a.created = a.status.Started
+	a.recordCtx, a.stopRecord = context.WithCancel(ctx)
+	defer a.stopRecord()
+	// The loop writes the record once the leader is known: wake it then.
+	a.reg.OnLeader = func(cloud.Member) { a.poke() }
 	if id, err := amrm.ParseContainerID(env.ContainerID); err == nil {
-		a.status.Attempt = id.Attempt.String()
+		a.status.Attempt, a.app, a.attempt = id.Attempt.String(), id.Attempt.App.String(), id.Attempt.Attempt
 	}
 	if err := a.serve(ctx); err != nil {
 		return err
@@ -94,16 +97,46 @@ func Run(ctx context.Context, cfg Config, logger *log.Logger) error {
 	if err != nil {
 		return fmt.Errorf("registering with the ResourceManager: %w", err)
 	}
-	logger.Printf("registered as %s; serving the rendezvous at %s", a.status.Attempt, a.addr)
+	logger.Printf("registered as %s; serving the rendezvous at %s; %d containers from earlier attempts", a.status.Attempt, a.addr,
+		len(reg.ContainersFromPreviousAttempts))
+	a.nm.AddNMTokens(reg.NMTokensFromPreviousAttempts...)
+	// Failures that another attempt would meet again end the application
+	// here: the AM unregisters FAILED, so YARN starts no further attempt.
 	if max := reg.MaximumCapability; int64(max.MemoryMB) < cfg.MemoryMB || max.VCores < cfg.VCores {
 		diag := fmt.Sprintf("a node asks for %d MB and %d vcores; the scheduler allows at most %d MB and %d vcores per container",
 			cfg.MemoryMB, cfg.VCores, max.MemoryMB, max.VCores)
 		a.finish(amrm.StatusFailed, diag)
 		return errors.New(diag)
 	}
-	status, diag := a.loop(ctx)
+	var from start
+	if a.attempt > 1 {
+		if from, err = a.adopt(ctx, reg.ContainersFromPreviousAttempts); err != nil {
+			diag := fmt.Sprintf("attempt %s could not take over the running nodes: %v", a.status.Attempt, err)
+			a.finish(amrm.StatusFailed, diag)
+			return errors.New(diag)
+		}
+	}
+	status, diag := a.loop(ctx, from)
+	if ctx.Err() != nil {
+		// A signal: YARN is ending the application (a kill, its lifetime),
+		// or the NodeManager is ending this container (over its memory, say).
+		// Unregistering would end the application in the second case; not
+		// unregistering lets YARN start another attempt, which adopts the
+		// nodes, and changes nothing in the first.
+		logger.Printf("signalled; leaving the application to YARN without unregistering")
+		a.record.Wait()
+		return context.Cause(ctx)
+	}
 	a.finish(status, diag)
 	return nil
+}
+
+// poke wakes the heartbeat loop early.
+func (a *AM) poke() {
+	select {
+	case a.wake <- struct{}{}:
+	default:
+	}
 }
 
 // serve starts the HTTPS server: the nodes' rendezvous and the status the
@@ -154,7 +187,9 @@ func (a *AM) snapshot() Status {
 
 // finish unregisters; the RM then ends the application with status.
 func (a *AM) finish(status amrm.FinalStatus, diag string) {
+	t := time.AfterFunc(10*time.Second, a.stopRecord)
 	a.record.Wait()
+	t.Stop()
 	a.log.Printf("unregistering: status %d: %s", status, diag)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

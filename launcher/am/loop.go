@@ -2,28 +2,37 @@ package am
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/mlctl/mlctl/engine/cloud"
 	"github.com/mlctl/mlctl/launcher/yarnenv"
 	"github.com/mlctl/mlctl/yarn/amrm"
 	"github.com/mlctl/mlctl/yarn/nm"
 )
 
+// missingGrace is how many heartbeats a later attempt waits for the
+// completion of a node container the record names but YARN did not hand
+// over (it ended while no AM ran: the RM passes such completions on to the
+// new attempt) before counting the node as lost.
+const missingGrace = 3
+
 // loop heartbeats the RM: it asks for the node containers, starts each one
 // granted, notes the ones that end, and returns the final status once every
-// node container has ended (the cloud was stopped, or it broke).
-func (a *AM) loop(ctx context.Context) (amrm.FinalStatus, string) {
-	next := 0    // next node index to place
-	asked := -1  // outstanding count last sent to the RM
-	running := 0 // node containers started and not yet ended
+// node container has ended (the cloud was stopped, or it broke). from is
+// what an earlier attempt left (zero on the first attempt).
+func (a *AM) loop(ctx context.Context, from start) (amrm.FinalStatus, string) {
+	next := from.next       // next node index to place
+	running := from.running // node containers started (or adopted) and not yet ended
+	missing := from.missing
+	release := from.release
+	grace := missingGrace
+	asked := -1 // outstanding count last sent to the RM
+	recorded := false
 	var failed []string
 	for {
 		want := a.cfg.Nodes - next
-		req := amrm.AllocateRequest{Progress: a.progress()}
+		req := amrm.AllocateRequest{Progress: a.progress(), Releases: release}
 		if want != asked {
 			// The ask is the total still wanted; send it only when it
 			// changes, or a resent ask brings surplus containers.
@@ -37,6 +46,7 @@ func (a *AM) loop(ctx context.Context) (amrm.FinalStatus, string) {
 			}
 			return amrm.StatusFailed, fmt.Sprintf("heartbeat to the ResourceManager failed: %v", err)
 		}
+		release = nil
 		if resp.AMRMToken != nil {
 			if err := a.rm.Reconnect(ctx, resp.AMRMToken); err != nil {
 				a.log.Printf("taking the rolled AMRMToken: %v", err)
@@ -82,9 +92,21 @@ func (a *AM) loop(ctx context.Context) (amrm.FinalStatus, string) {
 			if !ours {
 				continue
 			}
+			delete(missing, st.ID.String())
 			running--
 			if st.ExitStatus != 0 {
 				failed = append(failed, fmt.Sprintf("node %d (%s) exited with %d: %s", idx, st.ID, st.ExitStatus, st.Diagnostics))
+			}
+		}
+		if len(missing) > 0 {
+			if grace--; grace <= 0 {
+				for id, idx := range missing {
+					diag := fmt.Sprintf("not running when attempt %s registered: it ended while no ApplicationMaster ran", a.status.Attempt)
+					a.lost(id, diag)
+					failed = append(failed, fmt.Sprintf("node %d (%s) was %s", idx, id, diag))
+					running--
+				}
+				missing = nil
 			}
 		}
 		if len(failed) > 0 && running > 0 {
@@ -99,6 +121,17 @@ func (a *AM) loop(ctx context.Context) (amrm.FinalStatus, string) {
 			}
 			return amrm.StatusSucceeded, "the cloud was stopped"
 		}
+		if !recorded && next == a.cfg.Nodes && a.reg.Leader() != nil {
+			// Every node runs and the cloud formed (or was adopted): write
+			// the record, which a later attempt adopts the nodes from. finish
+			// waits for it, so it is never written after the application ended.
+			recorded = true
+			a.record.Add(1)
+			go func() {
+				defer a.record.Done()
+				a.writeRecord(a.recordCtx)
+			}()
+		}
 		wait := heartbeat
 		if next < a.cfg.Nodes {
 			wait = fastHeartbeat
@@ -106,6 +139,7 @@ func (a *AM) loop(ctx context.Context) (amrm.FinalStatus, string) {
 		select {
 		case <-ctx.Done():
 			return amrm.StatusKilled, "stopped"
+		case <-a.wake:
 		case <-time.After(wait):
 		}
 	}
@@ -177,45 +211,17 @@ func (a *AM) ended(st amrm.ContainerStatus) (int, bool) {
 	return idx, true
 }
 
-// Record is the cluster record the AM writes to the user's HDFS home (mode
-// 0600) once the leader is known, so any gateway session can find the
-// cluster. It carries the same names as the local record.
-type Record struct {
-	Name      string    `json:"name"`
-	Backend   string    `json:"backend"`
-	AppID     string    `json:"app_id"`
-	Leader    string    `json:"leader"`
-	AM        string    `json:"am"`
-	Token     string    `json:"token"`
-	CACert    string    `json:"ca_cert"`
-	Nodes     int       `json:"nodes"`
-	CreatedAt time.Time `json:"created_at"`
-	Owner     string    `json:"owner"`
-}
-
-// writeRecord writes the cluster record once (the gateway keeps its own copy
-// too, so one try is enough).
-func (a *AM) writeRecord(ctx context.Context, l cloud.Member) {
-	if a.cfg.RecordPath == "" {
-		return
+// lost records a node container the RM no longer knows (see missingGrace).
+func (a *AM) lost(id, diag string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i := range a.status.Containers {
+		if c := &a.status.Containers[i]; c.ID == id {
+			c.State, c.Diagnostics = "lost", diag
+			if a.status.Problem == "" {
+				a.status.Problem = fmt.Sprintf("node %d's container %s was %s", c.Index, id, diag)
+			}
+		}
 	}
-	c, err := a.env.WebHDFSClient()
-	if err != nil {
-		a.log.Printf("cluster record not written: %v", err)
-		return
-	}
-	app := ""
-	if id, err := amrm.ParseContainerID(a.env.ContainerID); err == nil {
-		app = id.Attempt.App.String()
-	}
-	rec := Record{Name: a.env.Cluster, Backend: "yarn", AppID: app, Leader: l.Addr, AM: a.addr, Token: a.env.Secrets.Token,
-		CACert: string(a.env.Secrets.CACertPEM), Nodes: a.cfg.Nodes, CreatedAt: a.status.Started, Owner: a.env.User}
-	b, _ := json.MarshalIndent(rec, "", "  ")
-	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := c.WriteFileAtomic(wctx, a.cfg.RecordPath, b, 0o600); err != nil {
-		a.log.Printf("writing the cluster record %s: %v", a.cfg.RecordPath, err)
-		return
-	}
-	a.log.Printf("cluster record written to %s", a.cfg.RecordPath)
+	a.log.Printf("container %s was %s", id, diag)
 }

@@ -10,7 +10,8 @@ type Status struct {
 	Wanted     int             `json:"wanted"`
 	Started    time.Time       `json:"started"`
 	Joined     int             `json:"joined"`
-	Leader     string          `json:"leader"` // host:port of the leader API once the cloud formed
+	Adopted    int             `json:"adopted"` // nodes this attempt took over from an earlier one
+	Leader     string          `json:"leader"`  // host:port of the leader API once the cloud formed
 	Problem    string          `json:"problem"`
 	Containers []ContainerInfo `json:"containers"`
 }
@@ -21,7 +22,7 @@ type ContainerInfo struct {
 	ID          string `json:"id"`
 	Node        string `json:"node"`      // NodeManager host:port
 	NodeHTTP    string `json:"node_http"` // NodeManager web address (logs)
-	State       string `json:"state"`     // requested | running | exited
+	State       string `json:"state"`     // requested | running | exited | lost (gone while no AM ran)
 	ExitStatus  int32  `json:"exit_status"`
 	Diagnostics string `json:"diagnostics,omitempty"`
 }
