@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"net/http"
 	"os"
 	"os/user"
@@ -30,8 +29,9 @@ type YARN struct {
 	Executable string // the mlctl binary staged to HDFS for the containers
 	ConfDir    string // "" = $HADOOP_CONF_DIR
 	Krb        krb.Options
-	// HDFSCA is a PEM bundle trusted for WebHDFS over HTTPS ("" = the
-	// system pool and SSL_CERT_FILE); it also travels to the containers.
+	// HDFSCA is a PEM bundle trusted, alone, for WebHDFS over HTTPS
+	// (MLCTL_HDFS_CA); "" = ssl-client.xml's truststore, else the system
+	// roots (see hdfsTrust). What verified WebHDFS travels to the containers.
 	HDFSCA string
 	Now    func() time.Time
 
@@ -42,9 +42,10 @@ type YARN struct {
 	user    string
 	rest    *yarn.Client
 	web     *hdfs.WebHDFS
+	webHC   *http.Client // web's transport without SPNEGO
+	trust   *hdfs.Trust  // nil over plain HTTP
 	// authorities name the default file system in hdfs:// URLs.
 	authorities []string
-	caPEM       []byte
 }
 
 // NewYARN makes the yarn backend; nothing is contacted until first use.
@@ -85,19 +86,13 @@ func (y *YARN) doSetup(ctx context.Context) error {
 		return err
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	if y.HDFSCA != "" {
-		if y.caPEM, err = os.ReadFile(y.HDFSCA); err != nil {
-			return fmt.Errorf("MLCTL_HDFS_CA: %w", err)
+	if y.conf.HDFSHTTPS() {
+		if y.trust, err = y.hdfsTrust(); err != nil {
+			return err
 		}
-		pool, _ := x509.SystemCertPool()
-		if pool == nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(y.caPEM) {
-			return fmt.Errorf("MLCTL_HDFS_CA %s holds no PEM certificate", y.HDFSCA)
-		}
-		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
+		tr.TLSClientConfig = y.trust.TLSConfig()
 	}
+	y.webHC = &http.Client{Transport: tr}
 	nns, err := y.conf.NameNodes("")
 	if err != nil {
 		return err
@@ -105,7 +100,7 @@ func (y *YARN) doSetup(ctx context.Context) error {
 	if y.authorities, err = y.conf.DefaultFSAuthorities(); err != nil {
 		return err
 	}
-	y.web = &hdfs.WebHDFS{HTTP: &spnegoDoer{hc: &http.Client{Transport: tr}, sess: y.sess}}
+	y.web = &hdfs.WebHDFS{HTTP: &spnegoDoer{hc: y.webHC, sess: y.sess}}
 	for _, nn := range nns {
 		y.web.Bases = append(y.web.Bases, nn.HTTPURL)
 	}
