@@ -79,7 +79,7 @@ func openInput(ctx context.Context, opts *ScoreOptions) (*input, error) {
 	in := &input{name: opts.Input, size: -1}
 	var raw io.Reader
 	var parquetAt func() (io.ReaderAt, error)
-	hp, isHDFS, err := artifactio.HDFSPath(opts.Input)
+	_, isHDFS, err := artifactio.HDFSPath(opts.Input)
 	switch {
 	case err != nil:
 		return nil, err
@@ -88,7 +88,7 @@ func openInput(ctx context.Context, opts *ScoreOptions) (*input, error) {
 		raw = opts.IO.In
 		in.stdin, _ = opts.IO.In.(io.Closer)
 	case isHDFS:
-		c, err := opts.HDFS(ctx)
+		c, hp, err := artifactio.Client(ctx, opts.HDFS, opts.Input)
 		if err != nil {
 			return nil, err
 		}

@@ -33,12 +33,10 @@ func openDest(ctx context.Context, opts *ScoreOptions) (*dest, error) {
 		bw := bufio.NewWriterSize(opts.IO.Out, writeBuffer)
 		return &dest{w: bw, commit: bw.Flush, abort: func() {}}, nil
 	}
-	hp, isHDFS, err := artifactio.HDFSPath(opts.Output)
-	if err != nil {
+	if _, isHDFS, err := artifactio.HDFSPath(opts.Output); err != nil {
 		return nil, err
-	}
-	if isHDFS {
-		return hdfsDest(ctx, opts, hp)
+	} else if isHDFS {
+		return hdfsDest(ctx, opts)
 	}
 	return localDest(opts.Output)
 }
@@ -98,8 +96,8 @@ func localDest(p string) (*dest, error) {
 // HDFS (one CREATE whose body is the output as it is produced) and renames
 // it at the end. WebHDFS cannot rename over a file, so an existing OUTPUT
 // is deleted just before the rename, as WriteFileAtomic does.
-func hdfsDest(ctx context.Context, opts *ScoreOptions, hp string) (*dest, error) {
-	c, err := opts.HDFS(ctx)
+func hdfsDest(ctx context.Context, opts *ScoreOptions) (*dest, error) {
+	c, hp, err := artifactio.Client(ctx, opts.HDFS, opts.Output)
 	if err != nil {
 		return nil, err
 	}
