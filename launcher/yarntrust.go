@@ -95,17 +95,18 @@ func (y *YARN) checkWebHDFS(ctx context.Context) error {
 			resp.Body.Close()
 		}
 		cancel()
-		switch {
-		case err == nil:
+		if err == nil {
 			continue
-		case hdfs.IsTrustError(err):
-			return y.trustFailure(fmt.Errorf("WebHDFS at %s: %w", base, err))
-		case ctx.Err() != nil:
+		}
+		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err // the URL is said once, as base
+		}
+		if hdfs.IsTrustError(err) {
+			return y.trustFailure(fmt.Errorf("WebHDFS at %s: %w", base, err))
 		}
 		down = append(down, fmt.Sprintf("%s: %v", base, err))
 	}
