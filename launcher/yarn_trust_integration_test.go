@@ -67,7 +67,9 @@ func keytoolStore(t *testing.T, caFile, storeType, password string) (store, sslC
 	if err != nil {
 		t.Fatalf("keytool: %v\n%s", err, out)
 	}
-	prop := func(k, v string) string { return "<property><name>" + k + "</name><value>" + v + "</value></property>\n" }
+	prop := func(k, v string) string {
+		return "<property><name>" + k + "</name><value>" + v + "</value></property>\n"
+	}
 	return store, "<?xml version=\"1.0\"?>\n<configuration>\n" + prop("ssl.client.truststore.location", store) +
 		prop("ssl.client.truststore.type", storeType) + prop("ssl.client.truststore.password", password) + "</configuration>\n"
 }
