@@ -290,6 +290,11 @@ func TestYARNLostNode(t *testing.T) {
 				t.Fatalf("ended as %s (%s): %q, want FAILED naming node 1", rec.State, rec.YARNState, rec.Diagnostics)
 			}
 			t.Logf("application ended %s after the kill: %s", time.Since(killed).Round(time.Millisecond), rec.Diagnostics)
+			// The AM unregistered FAILED: YARN, which allows 2 attempts,
+			// does not retry a failure the AM recognised.
+			if attempts, err := y.rest.Apps().Attempts(ctx, rec.AppID); err != nil || len(attempts) != 1 {
+				t.Fatalf("attempts after the lost node: %+v %v, want 1", attempts, err)
+			}
 			break
 		}
 		if time.Since(killed) > 30*time.Second {

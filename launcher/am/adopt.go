@@ -104,7 +104,7 @@ func (a *AM) adopt(ctx context.Context, prev []amrm.Container) (start, error) {
 	}
 	rec, err := a.readRecord(ctx)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fresh("no cluster record (the earlier attempt ended before the cloud formed)")
+		return fresh(fmt.Sprintf("no cluster record (the earlier attempt ended before the cloud formed): %v", err))
 	}
 	if err != nil {
 		return start{}, fmt.Errorf("reading the cluster record %s: %w", a.cfg.RecordPath, err)
