@@ -49,14 +49,16 @@ func amProcess(t *testing.T, appID string) int {
 // from.
 func uniqueName(base string) string { return fmt.Sprintf("%s-%d", base, os.Getpid()) }
 
-// killAM SIGKILLs the application's AM, as a crash or the OOM killer would.
-func killAM(t *testing.T, appID string) time.Time {
+// killAM signals the application's AM: SIGKILL as a crash or the OOM
+// killer would, SIGTERM as the NodeManager does to a container over its
+// memory.
+func killAM(t *testing.T, appID string, sig syscall.Signal) time.Time {
 	t.Helper()
 	pid := amProcess(t, appID)
 	if pid <= 0 {
 		t.Fatalf("no `mlctl engine am` process of %s on this machine", appID)
 	}
-	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+	if err := syscall.Kill(pid, sig); err != nil {
 		t.Fatal(err)
 	}
 	return time.Now()
@@ -180,7 +182,7 @@ func TestYARNAMRestartKeepsTheCloud(t *testing.T) {
 	}
 	firstAM := rec.AM // the nodes were started with --rendezvous firstAM
 
-	killed := killAM(t, rec.AppID)
+	killed := killAM(t, rec.AppID, syscall.SIGKILL)
 	// The cloud does not need its AM: the frame answers meanwhile.
 	checkFrame(t, c, "train", 20000)
 	st, took := awaitAttempt(t, y, rec, "000002", 2, killed)
@@ -219,11 +221,14 @@ func TestYARNAMRestartKeepsTheCloud(t *testing.T) {
 	}
 
 	// A failure outside the window does not count: past it, a second
-	// crash gets attempt 3, which adopts from attempt 2's record.
+	// failure gets attempt 3, which adopts from attempt 2's record. This
+	// one is a SIGTERM, as the NodeManager sends a container over its
+	// memory: the AM must leave without unregistering, or the application
+	// would end.
 	time.Sleep(time.Until(killed.Add(amAttemptWindow + 5*time.Second)))
-	killed = killAM(t, rec.AppID)
+	killed = killAM(t, rec.AppID, syscall.SIGTERM)
 	_, took = awaitAttempt(t, y, rec, "000003", 2, killed)
-	t.Logf("second AM SIGKILLed past the failure window; attempt 3 adopted both nodes %s later", took.Round(time.Millisecond))
+	t.Logf("attempt 2's AM SIGTERMed past the failure window; attempt 3 adopted both nodes %s later", took.Round(time.Millisecond))
 	checkFrame(t, c, "train", 20000)
 	checkFrame(t, c, "train2", 20000)
 
@@ -259,7 +264,7 @@ func TestYARNAMRestartThenLostNode(t *testing.T) {
 	rec := launchYARN(t, y, Spec{Name: name, Backend: "yarn", Nodes: 2, MemoryBytes: 256 << 20, VCores: 1})
 	ctx := context.Background()
 	awaitRecord(t, y, name, "000001")
-	awaitAttempt(t, y, rec, "000002", 2, killAM(t, rec.AppID))
+	awaitAttempt(t, y, rec, "000002", 2, killAM(t, rec.AppID, syscall.SIGKILL))
 	c, err := y.Client(ctx, name)
 	if err != nil {
 		t.Fatal(err)
@@ -306,8 +311,8 @@ func TestYARNAMCrashLoopEndsTheApp(t *testing.T) {
 	ctx := context.Background()
 	awaitRecord(t, y, name, "000001")
 	firstAM := rec.AM // the node was started with --rendezvous firstAM
-	awaitAttempt(t, y, rec, "000002", 1, killAM(t, rec.AppID))
-	killed := killAM(t, rec.AppID)
+	awaitAttempt(t, y, rec, "000002", 1, killAM(t, rec.AppID, syscall.SIGKILL))
+	killed := killAM(t, rec.AppID, syscall.SIGKILL)
 	for {
 		app, err := y.rest.Apps().Get(ctx, rec.AppID)
 		if err != nil {
@@ -334,6 +339,65 @@ func TestYARNAMCrashLoopEndsTheApp(t *testing.T) {
 	for deadline := time.Now().Add(10 * time.Second); nodesRunning(firstAM) > 0; time.Sleep(100 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d node processes still run after the application failed", nodesRunning(firstAM))
+		}
+	}
+}
+
+// An AM that dies before the cloud formed leaves nothing worth keeping:
+// attempt 2 finds no record, releases what attempt 1 started and forms a
+// fresh cloud, which works and stops as any other.
+func TestYARNAMRestartBeforeTheCloudFormed(t *testing.T) {
+	tc := testcluster.Secure(t)
+	y := newYARN(t, tc)
+	name := uniqueName("phoenix-early")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rec, err := y.Launch(ctx, Spec{Name: name, Backend: "yarn", Nodes: 2, MemoryBytes: 256 << 20, VCores: 1}, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for amProcess(t, rec.AppID) == 0 {
+		if ctx.Err() != nil {
+			t.Fatal("attempt 1's AM never started")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	killAM(t, rec.AppID, syscall.SIGKILL)
+	if r, err := hdfsRecord(y, name); err == nil {
+		t.Fatalf("attempt 1 wrote a record before it could be killed: %+v", r)
+	}
+	if err := y.await(ctx, rec, func(Progress) {}); err != nil {
+		t.Fatalf("the cloud did not form after the early AM restart: %v", err)
+	}
+	st, err := y.amStatus(ctx, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(st.Attempt, "_000002") || st.Adopted != 0 || len(st.Containers) != 2 {
+		t.Fatalf("AM status %+v, want attempt 2 with a fresh cloud", st)
+	}
+	for _, c := range st.Containers {
+		if !strings.Contains(c.ID, "_02_") {
+			t.Errorf("node %d runs in %s, not a container of attempt 2", c.Index, c.ID)
+		}
+	}
+	c, err := y.Client(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	putHDFS(t, y, "/user/"+tc.User+"/early.csv", csvRows(20000))
+	importFrame(t, c, "hdfs:///user/"+tc.User+"/early.csv", "train")
+	checkFrame(t, c, "train", 20000)
+	if err := y.Stop(ctx, name); err != nil {
+		t.Fatal(err)
+	}
+	app, err := y.rest.Apps().Get(ctx, rec.AppID)
+	if err != nil || app.State != yarn.StateFinished || app.FinalStatus != "SUCCEEDED" {
+		t.Fatalf("after stop: %+v %v", app, err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); nodesRunning(rec.AM) > 0 || amProcess(t, rec.AppID) != 0; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("processes of %s still run after stop", rec.AppID)
 		}
 	}
 }
