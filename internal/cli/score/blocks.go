@@ -10,7 +10,7 @@ import (
 )
 
 const (
-	defaultBlockSize = 4 << 20
+	defaultBlockSize = 1 << 20
 	defaultMaxRecord = 64 << 20
 	// sampleBytes is what the type and separator guess reads, as much as
 	// the cluster's import reads (engine/leader's sampleBytes), so that a

@@ -38,6 +38,12 @@ func testSchema(classes ...string) scoring.Schema {
 // randomTree grows a tree of the given depth over s's features, with
 // numeric splits (either NA direction) and level sets, breadth-first.
 func randomTree(rng *rand.Rand, s *scoring.Schema, depth int) scoring.Tree {
+	return randomTreeIn(rng, s, depth, nil, func(int) float64 { return float64(rng.IntN(200)-100) / 10 })
+}
+
+// randomTreeIn is randomTree splitting on the features feats (nil: all),
+// with the numeric thresholds drawn by thr.
+func randomTreeIn(rng *rand.Rand, s *scoring.Schema, depth int, feats []int, thr func(feature int) float64) scoring.Tree {
 	var t scoring.Tree
 	add := func() int32 {
 		t.Feature = append(t.Feature, -1)
@@ -65,17 +71,27 @@ func randomTree(rng *rand.Rand, s *scoring.Schema, depth int) scoring.Tree {
 			continue
 		}
 		f := rng.IntN(len(s.Features))
+		if feats != nil {
+			f = feats[rng.IntN(len(feats))]
+		}
 		t.Feature[i] = int32(f)
 		if rng.IntN(2) == 0 {
 			t.Flags[i] |= scoring.FlagNALeft
 		}
 		if s.Features[f].Type == scoring.Categorical {
 			t.Flags[i] |= scoring.FlagCat
+			n := len(s.Features[f].Domain)
 			t.CatStart[i] = int32(len(t.Cats))
-			t.CatWords[i] = 1
-			t.Cats = append(t.Cats, rng.Uint64()&(1<<len(s.Features[f].Domain)-1))
+			t.CatWords[i] = int32((n + 63) / 64)
+			for w := 0; w < (n+63)/64; w++ {
+				bits := rng.Uint64()
+				if rest := n - 64*w; rest < 64 {
+					bits &= 1<<rest - 1
+				}
+				t.Cats = append(t.Cats, bits)
+			}
 		} else {
-			t.Threshold[i] = float64(rng.IntN(200)-100) / 10
+			t.Threshold[i] = thr(f)
 		}
 		l, r := add(), add()
 		t.Left[i], t.Right[i] = l, r
@@ -111,7 +127,7 @@ func testGLM() *scoring.GLM {
 }
 
 // writeModel writes m as an artifact and returns its path.
-func writeModel(t *testing.T, m scoring.Model, threshold float64) string {
+func writeModel(t testing.TB, m scoring.Model, threshold float64) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "m.mlz")
 	a := &scoring.Artifact{Model: m, Manifest: scoring.Manifest{ModelID: "m", Threshold: threshold}}
@@ -132,7 +148,7 @@ type env struct {
 }
 
 // run runs `mlctl score` with args and returns stdout, stderr and the error.
-func (e env) run(t *testing.T, args ...string) (string, string, error) {
+func (e env) run(t testing.TB, args ...string) (string, string, error) {
 	t.Helper()
 	ios, _, out, errOut := iostreams.Test()
 	if e.stdin != nil {
@@ -310,7 +326,7 @@ func leftovers(t *testing.T, dir string, keep ...string) []string {
 	return out
 }
 
-func writeFile(t *testing.T, dir, name string, data []byte) string {
+func writeFile(t testing.TB, dir, name string, data []byte) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, data, 0o644); err != nil {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/mlctl/mlctl/engine/parse"
 	"github.com/mlctl/mlctl/internal/errs"
@@ -26,9 +28,23 @@ type pipeline struct {
 
 	lines int   // lines in the accepted blocks (text)
 	rows  int64 // rows in the accepted blocks
+
+	times *phaseTimes // nil unless a benchmark measures the phases
 }
 
-// run scores the whole input. At most 2×workers+2 blocks are in memory.
+// phaseTimes sums the time the workers spend in each phase, for
+// BenchmarkScoreCSV's split between parsing and the model.
+type phaseTimes struct {
+	parse, model, format atomic.Int64 // ns
+}
+
+func (t *phaseTimes) since(d *atomic.Int64, t0 time.Time) time.Time {
+	now := time.Now()
+	d.Add(int64(now.Sub(t0)))
+	return now
+}
+
+// run scores the whole input. At most workers+4 blocks are in memory.
 func (p *pipeline) run() error {
 	ctx, cancel := context.WithCancel(p.ctx)
 	defer cancel()
@@ -36,7 +52,7 @@ func (p *pipeline) run() error {
 	if p.in.kind == kindParquet {
 		next = p.parquetBlocks()
 	}
-	queue := make(chan *block, 2*p.workers) // in input order, to the sequencer
+	queue := make(chan *block, p.workers+2) // in input order, to the sequencer
 	work := make(chan *block)               // to the workers
 	var readErr error                       // written before queue is closed
 	go func() {
@@ -122,6 +138,10 @@ func (p *pipeline) process(b *block) {
 			b.res, b.sc, b.err = nil, nil, fmt.Errorf("internal error scoring block %d of %s: %v", b.seq, p.in.name, r)
 		}
 	}()
+	var t0 time.Time
+	if p.times != nil {
+		t0 = time.Now()
+	}
 	b.res, b.err = p.parse(b, p.plan.setup)
 	if b.err != nil {
 		if !errors.Is(b.err, parse.ErrNeedMore) {
@@ -129,10 +149,23 @@ func (p *pipeline) process(b *block) {
 		}
 		return
 	}
-	b.sc, b.err = p.scorer.score(p.plan, b.res, func() (*parse.Result, error) { return p.parse(b, p.plan.keepSetup) })
-	if b.err == nil {
-		p.sink.encode(b.sc)
+	if p.times != nil {
+		t0 = p.times.since(&p.times.parse, t0)
 	}
+	b.sc, b.err = p.scorer.score(p.plan, b.res, func() (*parse.Result, error) { return p.parse(b, p.plan.keepSetup) })
+	if b.err != nil {
+		return
+	}
+	if p.times != nil {
+		t0 = p.times.since(&p.times.model, t0)
+	}
+	p.sink.encode(b.sc)
+	if p.times != nil {
+		p.times.since(&p.times.format, t0)
+	}
+	// The sequencer needs the counts, not the columns: let them go now
+	// rather than when the block is written.
+	b.res.Cols = nil
 }
 
 // parseError marks an error as the input's fault.

@@ -58,12 +58,14 @@ type ScoreOptions struct {
 	Workers       int    // >= 1 in Run
 	Sep           byte   // 0: guess
 
-	// BlockSize is how many bytes of text are read per block (0: 4 MiB);
+	// BlockSize is how many bytes of text are read per block (0: 1 MiB);
 	// tests make it tiny so that records cross many blocks.
 	BlockSize int
 	// MaxRecord is the longest record accepted (0: 64 MiB), so a quote that
 	// never closes cannot make a block the size of the file.
 	MaxRecord int
+
+	times *phaseTimes // set by BenchmarkScoreCSV
 }
 
 // NewCmdScore returns the `score` command.
@@ -261,7 +263,7 @@ func run(ctx context.Context, opts *ScoreOptions) (int64, error) {
 
 	prog := newProgress(opts.IO, in)
 	p := &pipeline{ctx: ctx, in: in, plan: pl, scorer: sc, sink: w, workers: opts.Workers, strict: opts.Strict,
-		stats: newNAStats(pl), progress: prog.update}
+		stats: newNAStats(pl), progress: prog.update, times: opts.times}
 	err = p.run()
 	prog.done()
 	if err == nil {

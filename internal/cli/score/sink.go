@@ -121,6 +121,7 @@ func (s *csvSink) encode(sc *scored) {
 		b = append(b, '\n')
 	}
 	sc.csv = b
+	sc.keep, sc.keepNA, sc.label, sc.out, sc.contrib = nil, nil, nil, nil, nil
 }
 
 func (s *csvSink) write(sc *scored) error {
