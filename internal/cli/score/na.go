@@ -3,6 +3,7 @@ package score
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"strconv"
 	"strings"
 
@@ -175,7 +176,7 @@ func newProgress(ios *iostreams.IOStreams, in *input) *progress {
 	if !ios.IsStderrTTY() {
 		return &progress{}
 	}
-	return &progress{line: cmdutil.NewProgressLine(ios, true), name: in.name}
+	return &progress{line: cmdutil.NewProgressLine(ios, true), name: path.Base(in.name)}
 }
 
 func (p *progress) update(rows int64, frac float64) {

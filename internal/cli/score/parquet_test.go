@@ -214,3 +214,32 @@ func TestScoreCSVToParquet(t *testing.T) {
 		}
 	}
 }
+
+// --strict on Parquet names the row (counted over the row groups).
+func TestScoreParquetStrict(t *testing.T) {
+	mpath := writeModel(t, testGBM(11, "bernoulli", "n", "y"), 0.5)
+	var rows []pqIn
+	for i := range 1000 {
+		x := float64(i)
+		c := []string{"a", "b"}[i%2]
+		if i == 777 {
+			c = "new"
+		}
+		rows = append(rows, pqIn{ID: fmt.Sprint(i), X: &x, C: &c})
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.parquet")
+	writeParquetInput(t, in, rows, 300)
+	_, _, err := env{}.run(t, mpath, in, "-o", filepath.Join(dir, "out.csv"), "--strict")
+	if errs.Code(err) != errs.Usage || !strings.Contains(fmt.Sprint(err), `in.parquet: row 778: column "c": level "new"`) {
+		t.Fatalf("code %d: %v", errs.Code(err), err)
+	}
+	// A file that only starts like Parquet is a data error, not a crash.
+	bad := writeFile(t, dir, "bad.parquet", []byte("PAR1 and then not at all parquet PAR1"))
+	if _, _, err := (env{}).run(t, mpath, bad, "-o", "-"); errs.Code(err) != errs.Usage {
+		t.Fatalf("code %d: %v", errs.Code(err), err)
+	}
+	if left := leftovers(t, dir, "in.parquet", "bad.parquet"); len(left) > 0 {
+		t.Fatalf("left behind: %v", left)
+	}
+}

@@ -75,7 +75,13 @@ func planFor(in *input, sc *scorer, opts *ScoreOptions) (*plan, error) {
 	var err error
 	if in.kind == kindParquet {
 		p.outSep = ','
-		p.setup, p.groups, err = parse.ParquetSetup(in.ra, in.size, in.name, parse.GuessOptions{})
+		if opts.Sep != 0 {
+			p.outSep = opts.Sep
+		}
+		err = protect(func() error {
+			p.setup, p.groups, err = parse.ParquetSetup(in.ra, in.size, in.name, parse.GuessOptions{})
+			return err
+		})
 		if err != nil {
 			return nil, errs.New(errs.Usage, err, "")
 		}
@@ -298,4 +304,15 @@ func dataError(file string, lines int, err error) error {
 		return errs.New(errs.Usage, &abs, "")
 	}
 	return errs.New(errs.Usage, err, "")
+}
+
+// protect turns a panic in fn (a Parquet reader meeting a hostile file)
+// into an error.
+func protect(fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("unreadable input: %v", r)
+		}
+	}()
+	return fn()
 }

@@ -154,6 +154,8 @@ func TestScoreErrors(t *testing.T) {
 		{"empty", "", nil, errs.Usage, "file is empty"},
 		{"unknown keep", "x,c,t\n1,a,2\n", []string{"--keep", "id"}, errs.Usage, `in.csv has no such column; its columns are "x", "c", "t"`},
 		{"keep clashes", "x,c,t,predict\n1,a,2,3\n", []string{"--keep", "predict"}, errs.Usage, "the output has a column of that name already"},
+		{"invalid UTF-8", "x,c,t\n1,a,2\n1,\xff,2\n", nil, errs.Usage, "in.csv:3: invalid UTF-8"},
+		{"truncated gzip", string(gz(t, genCSV(2000, 1, ",", "\n"))[:9000]), nil, errs.Usage, "gzip data is damaged or truncated"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -180,3 +180,40 @@ func TestScoreFlags(t *testing.T) {
 		t.Errorf("parquet to a pipe: %v", err)
 	}
 }
+
+// On a terminal, progress is drawn on stderr and cleared before the final
+// line; piped, only the final line is printed (checked by every other
+// test).
+func TestScoreProgressOnTerminal(t *testing.T) {
+	mpath := writeModel(t, testGBM(1, "bernoulli", "no", "yes"), 0.5)
+	in := writeFile(t, t.TempDir(), "in.csv", genCSV(2000, 1, ",", "\n"))
+	e := blocks(4000)
+	e.tty = true
+	_, stderr, err := e.run(t, mpath, in, "-o", "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(stderr, "\rscoring ") || !strings.Contains(stderr, "%  ") || !strings.Contains(stderr, " rows") {
+		t.Fatalf("no progress line: %q", stderr)
+	}
+	last := stderr[strings.LastIndex(stderr, "\r")+1:]
+	if !strings.HasPrefix(last, "mlctl: scored 2,000 rows; as NA: ") || strings.Count(last, "\n") != 1 {
+		t.Fatalf("final line %q", last)
+	}
+}
+
+// Output fields are quoted exactly when the parser would read them
+// otherwise.
+func TestAppendField(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain": "plain", "": "", " 7": " 7", "a,b": `"a,b"`, `say "hi"`: `"say ""hi"""`,
+		"two\nlines": "\"two\nlines\"", "cr\r": "\"cr\r\"", "a;b": "a;b",
+	} {
+		if got := string(appendField(nil, in, ',')); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+	if got := string(appendField(nil, "a;b", ';')); got != `"a;b"` {
+		t.Errorf("with ';': %q", got)
+	}
+}
