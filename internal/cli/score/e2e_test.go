@@ -95,7 +95,6 @@ func TestScoreEqualsClusterPredict(t *testing.T) {
 	c.Import(t, api.ImportRequest{Paths: []string{train}, Name: "train"})
 	c.Import(t, api.ImportRequest{Paths: []string{score}, Name: "score"})
 	ctx := context.Background()
-	lambda := 1e-4
 	models := []struct {
 		req api.TrainRequest
 	}{
@@ -106,7 +105,7 @@ func TestScoreEqualsClusterPredict(t *testing.T) {
 		{api.TrainRequest{Algo: "gbm", ModelID: "gbm_reg", Target: "Amount", Ignore: []string{"id", "IsDelayed", "Cls"},
 			GBM: &api.GBMParams{NTrees: 15, MaxDepth: 4, SampleRate: 0.8}}},
 		{api.TrainRequest{Algo: "glm", ModelID: "glm_bin", Target: "IsDelayed", Ignore: []string{"id", "Cls", "Amount"},
-			GLM: &api.GLMParams{Family: "binomial", Lambda: &lambda}}},
+			GLM: &api.GLMParams{Family: "binomial"}}},
 		{api.TrainRequest{Algo: "glm", ModelID: "glm_reg", Target: "Amount", Ignore: []string{"id", "IsDelayed", "Cls"},
 			GLM: &api.GLMParams{Family: "gaussian"}}},
 	}
