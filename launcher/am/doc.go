@@ -4,6 +4,9 @@
 // through the NodeManagers, runs the rendezvous the nodes form their cloud
 // through, writes the cluster record to the user's HDFS home once the leader
 // is known, and unregisters with the right final status when the nodes end.
+// A later attempt (after the AM failed; the nodes keep running) adopts the
+// node containers YARN kept, matching them to the nodes through that
+// record, and carries on (adopt.go).
 //
 // It imports the yarn protocol packages and the engine's cloud package; it
 // must not import cobra.
