@@ -20,7 +20,8 @@
 // plan_seconds). Then, for each -threads value, one untimed warm-up call and
 // -reps timed calls of (*GBM).PredictBatch (1) or scoring.PredictParallel (n).
 // Then -single calls of (*GBM).Predict on one prepared row each, every call
-// timed on its own. The result is one JSON object on stdout; -pred-out
+// timed on its own, and the same rows through PredictBatch on one-row
+// columns (single_batch). The result is one JSON object on stdout; -pred-out
 // writes the batch's positive-class probabilities (or the prediction, for
 // a regression) as little-endian float64s, for the caller to compare with
 // other tools.
@@ -82,15 +83,19 @@ type result struct {
 	// TreesWithOtherSplits those with another split that is not a plain
 	// numeric one (missing-only, ...): PredictBatch scores such trees node
 	// by node instead of through its branch-free plan (scoring/compiled.go).
-	TreesWithCatSplits   int            `json:"trees_with_cat_splits"`
-	TreesWithOtherSplits int            `json:"trees_with_other_splits"`
-	ReadCSVSeconds       float64        `json:"read_csv_seconds"`
-	ImportSeconds        float64        `json:"import_seconds"`
-	PlanSeconds          float64        `json:"plan_seconds"` // the first PredictBatch call, on one row
-	Batch                []batchResult  `json:"batch"`
-	Single               *singleResult  `json:"single,omitempty"`
-	Info                 any            `json:"info,omitempty"`
-	Notes                map[string]any `json:"notes,omitempty"`
+	TreesWithCatSplits   int           `json:"trees_with_cat_splits"`
+	TreesWithOtherSplits int           `json:"trees_with_other_splits"`
+	ReadCSVSeconds       float64       `json:"read_csv_seconds"`
+	ImportSeconds        float64       `json:"import_seconds"`
+	PlanSeconds          float64       `json:"plan_seconds"` // the first PredictBatch call, on one row
+	Batch                []batchResult `json:"batch"`
+	Single               *singleResult `json:"single,omitempty"`
+	// SingleBatch times the same rows through PredictBatch on one-row
+	// columns (the batch plan instead of Predict's node-by-node walk), for
+	// comparison; not a row of the table.
+	SingleBatch *singleResult  `json:"single_batch,omitempty"`
+	Info        any            `json:"info,omitempty"`
+	Notes       map[string]any `json:"notes,omitempty"`
 }
 
 func main() {
@@ -230,6 +235,7 @@ func run(modelPath, format, xPath, levelsPath string, workers []int, reps, singl
 
 	if single > 0 {
 		res.Single = timeSingle(m, cols, preds, oi, min(single, n))
+		res.SingleBatch = timeSingleBatch(m, cols, preds, oi, min(single, n))
 	}
 	return res, preds, nil
 }
@@ -256,6 +262,40 @@ func timeSingle(m *scoring.GBM, cols [][]float64, batch []float64, oi, calls int
 		ns[r] = float64(time.Since(t).Nanoseconds())
 		sr.MaxAbsDiffVsBatch = max(sr.MaxAbsDiffVsBatch, math.Abs(out[oi]-batch[r]))
 	}
+	summarise(sr, ns)
+	return sr
+}
+
+// timeSingleBatch times PredictBatch on one row at a time, the one-row
+// column views made before timing.
+func timeSingleBatch(m *scoring.GBM, cols [][]float64, batch []float64, oi, calls int) *singleResult {
+	in := make([][][]float64, calls)
+	for r := range in {
+		in[r] = make([][]float64, len(cols))
+		for j, c := range cols {
+			in[r][j] = c[r : r+1 : r+1]
+		}
+	}
+	out := make([][]float64, len(m.Outputs()))
+	for j := range out {
+		out[j] = make([]float64, 1)
+	}
+	for r := 0; r < min(calls, 1000); r++ { // warm-up
+		m.PredictBatch(in[r], out)
+	}
+	ns := make([]float64, calls)
+	sr := &singleResult{Calls: calls}
+	for r, row := range in {
+		t := time.Now()
+		m.PredictBatch(row, out)
+		ns[r] = float64(time.Since(t).Nanoseconds())
+		sr.MaxAbsDiffVsBatch = max(sr.MaxAbsDiffVsBatch, math.Abs(out[oi][0]-batch[r]))
+	}
+	summarise(sr, ns)
+	return sr
+}
+
+func summarise(sr *singleResult, ns []float64) {
 	sum := 0.0
 	for _, v := range ns {
 		sum += v
@@ -263,9 +303,8 @@ func timeSingle(m *scoring.GBM, cols [][]float64, batch []float64, oi, calls int
 	slices.Sort(ns)
 	sr.P50Ns = quantile(ns, 0.50)
 	sr.P99Ns = quantile(ns, 0.99)
-	sr.MeanNs = sum / float64(calls)
+	sr.MeanNs = sum / float64(len(ns))
 	sr.MaxNs = ns[len(ns)-1]
-	return sr
 }
 
 // quantile is the nearest-rank quantile of sorted values.
