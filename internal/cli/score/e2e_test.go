@@ -22,8 +22,9 @@ import (
 // from row junkFrom on, a few values that are not numbers: past the
 // sample the cluster guesses types from, so that the column stays numeric
 // there too), Day (dates: the cluster
-// reads them as time), and three responses: IsDelayed (0/1), Cls (3
-// classes), Amount (real). bom and crlf shape the file.
+// reads them as time), and five responses: IsDelayed (0/1), Cls (3
+// classes), Amount (real), Count (a count) and Cost (positive real). bom and
+// crlf shape the file.
 func flightsCSV(rows int, seed uint64, unseen bool, junkFrom int, bom, crlf bool) []byte {
 	rng := rand.New(rand.NewPCG(seed, 5))
 	eol := "\n"
@@ -36,7 +37,7 @@ func flightsCSV(rows int, seed uint64, unseen bool, junkFrom int, bom, crlf bool
 	if bom {
 		b.WriteString("\xef\xbb\xbf")
 	}
-	b.WriteString("id,Origin,Carrier,Distance,DepTime,Day,IsDelayed,Cls,Amount" + eol)
+	b.WriteString("id,Origin,Carrier,Distance,DepTime,Day,IsDelayed,Cls,Amount,Count,Cost" + eol)
 	for i := range rows {
 		oi, ci := rng.IntN(len(origins)), rng.IntN(len(carriers))
 		origin, carrier := origins[oi], carriers[ci]
@@ -75,7 +76,9 @@ func flightsCSV(rows int, seed uint64, unseen bool, junkFrom int, bom, crlf bool
 		if i == 7 {
 			id = "\"f000007\nsecond line\""
 		}
-		fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%d,%s,%.4f%s", id, origin, carrier, distS, depS, dayS, delayed, cls, amount, eol)
+		count := int(math.Floor(math.Exp(f/2) * (0.5 + rng.Float64())))
+		cost := math.Exp(f/3) * (0.5 + rng.ExpFloat64())
+		fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%d,%s,%.4f,%d,%.4f%s", id, origin, carrier, distS, depS, dayS, delayed, cls, amount, count, cost, eol)
 	}
 	return []byte(b.String())
 }
@@ -95,19 +98,39 @@ func TestScoreEqualsClusterPredict(t *testing.T) {
 	c.Import(t, api.ImportRequest{Paths: []string{train}, Name: "train"})
 	c.Import(t, api.ImportRequest{Paths: []string{score}, Name: "score"})
 	ctx := context.Background()
+	// Every GBM distribution and GLM family training supports; each model
+	// ignores the other responses.
+	responses := []string{"IsDelayed", "Cls", "Amount", "Count", "Cost"}
+	others := func(target string) []string {
+		out := []string{"id"}
+		for _, r := range responses {
+			if r != target {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	gbm := func(id, target, dist string, trees int) api.TrainRequest {
+		return api.TrainRequest{Algo: "gbm", ModelID: id, Target: target, Ignore: others(target),
+			GBM: &api.GBMParams{NTrees: trees, MaxDepth: 4, Distribution: dist, SampleRate: 0.8}}
+	}
+	glm := func(id, target, family string, p api.GLMParams) api.TrainRequest {
+		p.Family = family
+		return api.TrainRequest{Algo: "glm", ModelID: id, Target: target, Ignore: others(target), GLM: &p}
+	}
 	models := []struct {
 		req api.TrainRequest
 	}{
-		{api.TrainRequest{Algo: "gbm", ModelID: "gbm_bin", Target: "IsDelayed", Ignore: []string{"id", "Cls", "Amount"},
-			GBM: &api.GBMParams{NTrees: 20, MaxDepth: 4, Distribution: "bernoulli"}}},
-		{api.TrainRequest{Algo: "gbm", ModelID: "gbm_multi", Target: "Cls", Ignore: []string{"id", "IsDelayed", "Amount"},
-			GBM: &api.GBMParams{NTrees: 10, MaxDepth: 3}}},
-		{api.TrainRequest{Algo: "gbm", ModelID: "gbm_reg", Target: "Amount", Ignore: []string{"id", "IsDelayed", "Cls"},
-			GBM: &api.GBMParams{NTrees: 15, MaxDepth: 4, SampleRate: 0.8}}},
-		{api.TrainRequest{Algo: "glm", ModelID: "glm_bin", Target: "IsDelayed", Ignore: []string{"id", "Cls", "Amount"},
-			GLM: &api.GLMParams{Family: "binomial"}}},
-		{api.TrainRequest{Algo: "glm", ModelID: "glm_reg", Target: "Amount", Ignore: []string{"id", "IsDelayed", "Cls"},
-			GLM: &api.GLMParams{Family: "gaussian"}}},
+		{gbm("gbm_bin", "IsDelayed", "bernoulli", 20)},
+		{gbm("gbm_multi", "Cls", "multinomial", 10)},
+		{gbm("gbm_reg", "Amount", "gaussian", 15)},
+		{gbm("gbm_pois", "Count", "poisson", 15)},
+		{glm("glm_bin", "IsDelayed", "binomial", api.GLMParams{})},
+		{glm("glm_reg", "Amount", "gaussian", api.GLMParams{})},
+		{glm("glm_pois", "Count", "poisson", api.GLMParams{})},
+		{glm("glm_gamma", "Cost", "gamma", api.GLMParams{})},
+		{glm("glm_tweedie", "Cost", "tweedie", api.GLMParams{TweediePower: 1.5})},
+		{glm("glm_multi", "Cls", "multinomial", api.GLMParams{})},
 	}
 	for _, tc := range models {
 		t.Run(tc.req.ModelID, func(t *testing.T) {
