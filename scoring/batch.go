@@ -72,7 +72,7 @@ func (p *gbmPlan) scratch() *gbmScratch {
 // PredictBatch scores columns (see Batcher): margins as Margins adds them
 // (InitF, then the trees in order, then the offset), through Transform.
 func (m *GBM) PredictBatch(cols, out [][]float64) {
-	p := m.batchPlan()
+	p := m.plan()
 	n := batchRows(&m.Schema, p.nout, cols, out)
 	if n == 0 {
 		return

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"weak"
 )
 
 // columns turns rows into the column layout PredictBatch takes.
@@ -37,28 +38,42 @@ type predictor interface {
 	Batcher
 }
 
-// checkBitIdentical scores rows one by one with Predict and all at once
-// with PredictBatch and PredictParallel, and wants the same bits.
+// checkBitIdentical scores rows with Predict one by one and with
+// PredictBatch and PredictParallel all at once, and wants the bits of the
+// model's plain definition (refPredictor) from each: the fast paths are
+// checked against the definition, not against each other.
 func checkBitIdentical(t *testing.T, m predictor, rows [][]float64, what string) {
 	t.Helper()
 	nout := len(m.Outputs())
 	cols := columns(rows, m.ModelSchema().RowLen())
-	want := make([]float64, nout)
+	want, one := make([][]float64, len(rows)), make([]float64, nout)
+	ref := refPredictor(m)
+	for r, row := range rows {
+		want[r] = make([]float64, nout)
+		ref(row, want[r])
+	}
 	for _, run := range []struct {
 		name  string
 		score func(cols, out [][]float64)
 	}{
+		{"Predict", func(_, out [][]float64) {
+			for r, row := range rows {
+				m.Predict(row, one)
+				for j := range one {
+					out[j][r] = one[j]
+				}
+			}
+		}},
 		{"PredictBatch", m.PredictBatch},
 		{"PredictParallel", func(cols, out [][]float64) { PredictParallel(m, cols, out, 3) }},
 	} {
 		out := outColumns(nout, len(rows))
 		run.score(cols, out)
 		for r, row := range rows {
-			m.Predict(row, want)
-			for j := range want {
-				if math.Float64bits(out[j][r]) != math.Float64bits(want[j]) {
-					t.Fatalf("%s %s: row %d %v output %d = %v (%#x), Predict %v (%#x)", what, run.name, r, row, j,
-						out[j][r], math.Float64bits(out[j][r]), want[j], math.Float64bits(want[j]))
+			for j, w := range want[r] {
+				if math.Float64bits(out[j][r]) != math.Float64bits(w) {
+					t.Fatalf("%s %s: row %d %v output %d = %v (%#x), definition %v (%#x)", what, run.name, r, row, j,
+						out[j][r], math.Float64bits(out[j][r]), w, math.Float64bits(w))
 				}
 			}
 		}
@@ -125,15 +140,36 @@ func TestNumericSplitFolding(t *testing.T) {
 	}
 }
 
-// The layout invariants walk's unchecked loads rest on, on random plans:
-// every node's two children inside the node array, every input offset
-// within maxOff and a block inside the scratch.
+// The layout invariants the walks' unchecked loads rest on, on random
+// plans: every node's two children inside the node array, a leaf value
+// per node, every input offset within maxOff and a block inside the
+// scratch (the batch), every offset>>shift a slot of the gathered row
+// (one row), and groups that cover the trees in order, compiled groups
+// taking at least each tree's depth in steps.
 func TestPlanInvariants(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	fast := 0
 	for it := 0; it < 30; it++ {
-		m := genModel(rng, 1+rng.IntN(300), 1, 20, 1+rng.IntN(10), it%2 == 0, false, it%3 == 0)
+		m := genModel(rng, 1+rng.IntN(300), 1+2*(it%4/3), 20, 1+rng.IntN(10), it%2 == 0, it%5 == 0, it%3 == 0)
 		p := m.batchPlan()
+		if 1<<p.shift != p.block {
+			t.Fatalf("model %d: block %d, shift %d", it, p.block, p.shift)
+		}
+		next := 0
+		for gi, g := range p.groups {
+			if g.start != next || g.n < 1 || g.n > groupSize || (!g.fast && g.n != 1) {
+				t.Fatalf("model %d group %d: %+v after tree %d", it, gi, g, next)
+			}
+			for ti := g.start; ti < g.start+g.n; ti++ {
+				if pt := p.trees[ti]; (pt.nodes != nil) != g.fast || pt.depth > g.depth {
+					t.Fatalf("model %d group %d %+v: tree %d compiled %v depth %d", it, gi, g, ti, pt.nodes != nil, pt.depth)
+				}
+			}
+			next += g.n
+		}
+		if next != len(p.trees) {
+			t.Fatalf("model %d: groups cover %d of %d trees", it, next, len(p.trees))
+		}
 		for ti, pt := range p.trees {
 			if pt.nodes == nil {
 				continue
@@ -145,6 +181,9 @@ func TestPlanInvariants(t *testing.T) {
 			for i, n := range pt.nodes {
 				if n.first < 0 || int(n.first)+1 >= len(pt.nodes) || int(n.off) > pt.maxOff || pt.maxOff+p.block > max(len(p.slots), 1)*p.block {
 					t.Fatalf("model %d tree %d node %d: %+v (%d nodes, maxOff %d, %d slots of %d)", it, ti, i, n, len(pt.nodes), pt.maxOff, len(p.slots), p.block)
+				}
+				if s := int(n.off) >> p.shift; s<<p.shift != int(n.off) || s >= max(len(p.slots), 1) || int(n.off) > p.maxOff {
+					t.Fatalf("model %d tree %d node %d: offset %d is no slot of %d (shift %d, plan maxOff %d)", it, ti, i, n.off, len(p.slots), p.shift, p.maxOff)
 				}
 			}
 		}
@@ -246,31 +285,38 @@ func TestGBMPredictBatchGlobalAndEmbedded(t *testing.T) {
 	}
 }
 
-// Plans of models that are gone are dropped from the cache.
+// Plans of models that are gone are dropped from the cache, and planCache
+// (which holds plans weakly) keeps none of them alive.
 func TestGBMPlanCacheDropsCollectedModels(t *testing.T) {
-	count := func() int {
-		n := 0
-		gbmPlans.Range(func(any, any) bool { n++; return true })
-		return n
-	}
 	rng := rand.New(rand.NewPCG(15, 16))
-	before := count()
+	var models []weak.Pointer[GBM]
+	var plans []weak.Pointer[gbmPlan]
 	func() {
 		for i := 0; i < 50; i++ {
 			m := genModel(rng, 3, 1, 2, 3, false, false, false)
 			m.PredictBatch(columns([][]float64{{1, 2, 3}}, 3), outColumns(len(m.Outputs()), 1))
+			m.Predict([]float64{1, 2, 3}, make([]float64, len(m.Outputs())))
+			models, plans = append(models, weak.Make(m)), append(plans, m.plan().ref.p)
+			if _, ok := gbmPlans.Load(models[i]); !ok {
+				t.Fatalf("model %d: no plan in gbmPlans", i)
+			}
 		}
 	}()
-	if count() < before+50 {
-		t.Fatalf("cache holds %d plans after 50 models, had %d", count(), before)
+	left := func() (n int) {
+		for i := range models {
+			if _, ok := gbmPlans.Load(models[i]); ok || plans[i].Value() != nil {
+				n++
+			}
+		}
+		return n
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for count() > before && time.Now().Before(deadline) {
+	for left() > 0 && time.Now().Before(deadline) {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond)
 	}
-	if n := count(); n > before {
-		t.Errorf("%d plans of collected models still cached", n-before)
+	if n := left(); n > 0 {
+		t.Errorf("%d of 50 collected models still have a plan cached or alive", n)
 	}
 }
 
@@ -287,7 +333,7 @@ func TestGBMPredictBatchConcurrent(t *testing.T) {
 	want := outColumns(3, len(rows))
 	for r, row := range rows {
 		o := make([]float64, 3)
-		m.Predict(row, o)
+		refPredict(m, row, o)
 		for j := range o {
 			want[j][r] = o[j]
 		}

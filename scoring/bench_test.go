@@ -152,10 +152,23 @@ func BenchmarkGBMPredictParallel2(b *testing.B) {
 // Predict row by row, for comparison with the batch.
 func BenchmarkGBMPredict(b *testing.B) {
 	benchSetup()
+	benchRowByRow(b, bench.gbm.Predict)
+}
+
+// BenchmarkGBMPredictPlain is the plain definition Predict is checked
+// against (each tree walked with Tree.Leaf, what Predict did before it used
+// the plan), timed in the same run for comparison.
+func BenchmarkGBMPredictPlain(b *testing.B) {
+	benchSetup()
+	benchRowByRow(b, plainPredict)
+}
+
+func benchRowByRow(b *testing.B, predict func(row, out []float64)) {
 	out := make([]float64, 2)
+	predict(bench.rows[0], out) // build the plan outside the timing
 	i := 0
 	for b.Loop() {
-		bench.gbm.Predict(bench.rows[i], out)
+		predict(bench.rows[i], out)
 		if i++; i == len(bench.rows) {
 			i = 0
 		}
@@ -163,17 +176,31 @@ func BenchmarkGBMPredict(b *testing.B) {
 	reportPerTreeRow(b, 1)
 }
 
+// plainPredict is refPredict for the benchmark model, without allocating.
+func plainPredict(row, out []float64) {
+	var mg [1]float64
+	refMargins(bench.gbm, row, mg[:], -1)
+	Transform(bench.gbm.Distribution, mg[:], out)
+}
+
 // BenchmarkGBMPredictLatency times each of 100k single-row Predict calls
-// and reports the median and the 99th percentile.
+// and reports the median and the 99th percentile, for Predict and for the
+// plain definition.
 func BenchmarkGBMPredictLatency(b *testing.B) {
 	benchSetup()
+	b.Run("compiled", func(b *testing.B) { benchLatency(b, bench.gbm.Predict) })
+	b.Run("plain", func(b *testing.B) { benchLatency(b, plainPredict) })
+}
+
+func benchLatency(b *testing.B, predict func(row, out []float64)) {
 	out := make([]float64, 2)
+	predict(bench.rows[0], out)
 	lat := make([]time.Duration, len(bench.rows))
 	var p50, p99 time.Duration
 	for b.Loop() {
 		for i, row := range bench.rows {
 			t0 := time.Now()
-			bench.gbm.Predict(row, out)
+			predict(row, out)
 			lat[i] = time.Since(t0)
 		}
 		slices.Sort(lat)
@@ -182,6 +209,50 @@ func BenchmarkGBMPredictLatency(b *testing.B) {
 	b.ReportMetric(float64(p50.Nanoseconds()), "p50-ns")
 	b.ReportMetric(float64(p99.Nanoseconds()), "p99-ns")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(bench.rows)), "ns/row")
+}
+
+// BenchmarkGBMPredictSingleParallel is Predict from every P at once on the
+// one model, as a server's request goroutines call it: the plan lookup
+// must not serialize them.
+func BenchmarkGBMPredictSingleParallel(b *testing.B) {
+	benchSetup()
+	bench.gbm.Predict(bench.rows[0], make([]float64, 2))
+	b.RunParallel(func(pb *testing.PB) {
+		out := make([]float64, 2)
+		i := 0
+		for pb.Next() {
+			bench.gbm.Predict(bench.rows[i], out)
+			if i++; i == len(bench.rows) {
+				i = 0
+			}
+		}
+	})
+}
+
+// BenchmarkGBMSinglePlanLookup is the cost of finding the model's plan,
+// which every Predict pays: through planCache, and through the weak-keyed
+// map alone (what a planCache miss costs on top).
+func BenchmarkGBMSinglePlanLookup(b *testing.B) {
+	benchSetup()
+	for _, c := range []struct {
+		name string
+		find func() *gbmPlan
+	}{{"cache", bench.gbm.plan}, {"weakmap", bench.gbm.batchPlan}} {
+		b.Run(c.name, func(b *testing.B) {
+			c.find()
+			for b.Loop() {
+				c.find()
+			}
+		})
+		b.Run(c.name+"-parallel", func(b *testing.B) {
+			c.find()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					c.find()
+				}
+			})
+		})
+	}
 }
 
 func BenchmarkGBMContributions(b *testing.B) {

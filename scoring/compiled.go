@@ -4,11 +4,13 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 	"weak"
 )
 
-// A gbmPlan is a GBM laid out for PredictBatch.
+// A gbmPlan is a GBM laid out for PredictBatch (and, one row at a time,
+// for Margins and Predict: see single.go).
 //
 // Rows are scored a block at a time. The block's inputs are copied into a
 // column-major scratch: one column per (feature, sign) "slot" that some
@@ -34,14 +36,19 @@ import (
 //
 // Any other tree (categorical sets, missing-vs-not splits, an island of
 // zeros, a NaN threshold, flags this file does not know) is scored node by
-// node with Tree.goesLeft, as Predict does.
+// node with Tree.goesLeft, as Tree.Leaf does.
 type gbmPlan struct {
-	src   gbmKey
-	block int     // rows per block; fastNode.off is slot*block
-	slots []slot  // the block's columns
-	nout  int     // len(Outputs())
-	trees []ptree // in the model's order
-	pool  sync.Pool
+	src    gbmKey
+	block  int      // rows per block; fastNode.off is slot*block
+	shift  uint     // log2(block): fastNode.off>>shift is the slot
+	maxOff int      // the largest fastNode.off of all trees
+	slots  []slot   // the block's columns
+	nout   int      // len(Outputs())
+	rowLen int      // Schema.RowLen()
+	trees  []ptree  // in the model's order
+	groups []tgroup // the trees as one row walks them (single.go)
+	ref    *planRef // what planCache holds of this plan
+	pool   sync.Pool
 }
 
 type fastNode struct {
@@ -67,7 +74,9 @@ type ptree struct {
 }
 
 // gbmKey is what a plan was built from; a model whose fields no longer
-// match (trees appended, a copy given other trees) gets a new plan.
+// match (trees appended, a copy given other trees) gets a new plan. It
+// covers everything compileGBM reads, so any model with an equal key
+// (a copy of the GBM value, say) can be scored with the plan.
 type gbmKey struct {
 	trees  *Tree
 	ntrees int
@@ -76,10 +85,12 @@ type gbmKey struct {
 	dist   string
 	offset string
 	nf     int
+	nout   int
 }
 
 func keyOf(m *GBM) gbmKey {
-	k := gbmKey{ntrees: len(m.Trees), k: len(m.InitF), dist: m.Distribution, offset: m.Schema.Offset, nf: len(m.Schema.Features)}
+	k := gbmKey{ntrees: len(m.Trees), k: len(m.InitF), dist: m.Distribution, offset: m.Schema.Offset, nf: len(m.Schema.Features),
+		nout: max(len(m.Schema.Classes), 1)} // len(outputsFor(&m.Schema)), without its copy
 	if len(m.Trees) > 0 {
 		k.trees = &m.Trees[0]
 	}
@@ -97,8 +108,45 @@ func keyOf(m *GBM) gbmKey {
 // the GBM itself, only at its trees, so the cleanup can run.
 var gbmPlans sync.Map // weak.Pointer[GBM] -> *gbmPlan
 
-// batchPlan returns m's plan, building it on first use. Plans are immutable once
-// stored, so concurrent callers share them freely.
+// planCache remembers the plans last looked up, by their key's trees, so
+// that finding a model's plan is an atomic load, a weak pointer's Value
+// and a key comparison. gbmPlans alone costs weak.Make (which takes a lock
+// of the model's memory span, one lock for every goroutine scoring with
+// the model) and a map lookup, about 80 ns, on every call.
+//
+// An entry holds its plan weakly: the plan lives while gbmPlans holds it
+// for some model, and a live plan holds the trees and InitF its key points
+// at, so no other model's can be allocated at those addresses. A plan found
+// here whose key equals the model's was therefore built from this model's
+// very trees and settings.
+var planCache [64]atomic.Pointer[planRef]
+
+// A planRef is a plan's weak self, allocated once with the plan so that
+// storing it in planCache allocates nothing.
+type planRef struct{ p weak.Pointer[gbmPlan] }
+
+func (k *gbmKey) cacheSlot() int {
+	h := uint64(uintptr(unsafe.Pointer(k.trees))) ^ uint64(k.ntrees)<<32
+	h *= 0x9e3779b97f4a7c15
+	return int(h >> (64 - 6)) // len(planCache) is 1<<6
+}
+
+// plan returns m's plan (see batchPlan), from planCache when it is there.
+func (m *GBM) plan() *gbmPlan {
+	k := keyOf(m)
+	e := &planCache[k.cacheSlot()]
+	if r := e.Load(); r != nil {
+		if p := r.p.Value(); p != nil && p.src == k {
+			return p
+		}
+	}
+	p := m.batchPlan()
+	e.Store(p.ref)
+	return p
+}
+
+// batchPlan returns m's plan from gbmPlans, building it on first use.
+// Plans are immutable once stored, so concurrent callers share them freely.
 func (m *GBM) batchPlan() *gbmPlan {
 	key := weak.Make(m)
 	k := keyOf(m)
@@ -121,12 +169,14 @@ func (m *GBM) batchPlan() *gbmPlan {
 // well inside a 32 KiB L1 cache next to the tree being walked.
 const (
 	maxBlock     = 256
+	maxShift     = 8 // log2(maxBlock)
 	minBlock     = 16
 	scratchBytes = 24 << 10
 )
 
 func compileGBM(m *GBM, key gbmKey) *gbmPlan {
-	p := &gbmPlan{src: key, nout: len(m.Outputs())}
+	p := &gbmPlan{src: key, nout: key.nout, rowLen: m.Schema.RowLen()}
+	p.ref = &planRef{p: weak.Make(p)}
 	idx := map[slot]int{}
 	ptrees := make([]ptree, len(m.Trees))
 	rowLen := m.Schema.RowLen()
@@ -140,20 +190,28 @@ func compileGBM(m *GBM, key gbmKey) *gbmPlan {
 		}
 		pending = append(pending, nodes)
 	}
-	p.block = maxBlock
+	p.block, p.shift = maxBlock, maxShift
 	for p.block > minBlock && len(p.slots)*p.block*8 > scratchBytes {
-		p.block /= 2
+		p.block, p.shift = p.block/2, p.shift-1
 	}
 	for t, nodes := range pending {
+		if len(ptrees[t].leaf) != len(nodes) {
+			panic("scoring: compiled tree has a leaf value per node") // a bug here, not in the model
+		}
 		for i := range nodes {
 			nodes[i].off *= int32(p.block)
 			ptrees[t].maxOff = max(ptrees[t].maxOff, int(nodes[i].off))
+			p.maxOff = max(p.maxOff, int(nodes[i].off))
 			if f := nodes[i].first; f < 0 || int(f)+1 >= len(nodes) {
 				panic("scoring: compiled tree has a child out of range") // a bug here, not in the model
 			}
 		}
 	}
+	if 1<<p.shift != p.block {
+		panic("scoring: plan block and shift disagree")
+	}
 	p.trees = ptrees
+	p.groups = groupTrees(ptrees)
 	return p
 }
 

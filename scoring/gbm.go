@@ -97,16 +97,28 @@ func (m *GBM) Outputs() []string { return outputsFor(&m.Schema) }
 func (m *GBM) Classes() int { return len(m.InitF) }
 
 // Margins writes each class's raw margin into out[:Classes()], using the
-// first ntrees trees (all when ntrees < 0).
+// first ntrees trees (all when ntrees < 0): InitF, then each tree's leaf
+// value (Tree.Leaf) in tree order, then the offset. The trees are walked
+// through the model's compiled plan, built on the first call (as
+// PredictBatch builds it) and shared by later calls and goroutines; the
+// sums are those of the definition to the bit.
 func (m *GBM) Margins(row, out []float64, ntrees int) {
 	k := m.Classes()
 	copy(out[:k], m.InitF)
 	if ntrees < 0 || ntrees > len(m.Trees) {
 		ntrees = len(m.Trees)
 	}
-	for t := 0; t < ntrees; t++ {
-		tr := &m.Trees[t]
-		out[t%k] += tr.Value[tr.Leaf(row)]
+	if ntrees == 0 {
+		// nothing to walk: no plan to build
+	} else if p := m.plan(); len(row) >= p.rowLen {
+		p.addLeaves(row, out[:k], ntrees) // Tree.Leaf's sums to the bit, faster (single.go)
+	} else {
+		// A short row: the plan would read every slot's value; walk the
+		// trees themselves, which read only what their paths touch.
+		for t := 0; t < ntrees; t++ {
+			tr := &m.Trees[t]
+			out[t%k] += tr.Value[tr.Leaf(row)]
+		}
 	}
 	if m.Schema.Offset != "" {
 		if o := row[len(m.Schema.Features)]; !math.IsNaN(o) {
