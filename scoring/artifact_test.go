@@ -222,8 +222,8 @@ func FuzzReadArtifact(f *testing.F) {
 			return
 		}
 		// Whatever reads must score without a panic, row by row, in a
-		// batch (the compiled form) and for contributions, and the batch
-		// must agree with Predict.
+		// batch (both through the compiled form) and for contributions,
+		// and both fast paths must agree with the plain definition.
 		s := a.Model.ModelSchema()
 		vals := []float64{math.NaN(), 0, 1, -1, 3, 1e300, math.Inf(1), math.Inf(-1)}
 		cols := make([][]float64, s.RowLen())
@@ -239,15 +239,17 @@ func FuzzReadArtifact(f *testing.F) {
 			out[k] = make([]float64, len(vals))
 		}
 		a.Model.(Batcher).PredictBatch(cols, out)
-		row, pred := make([]float64, s.RowLen()), make([]float64, nout)
+		row, pred, ref := make([]float64, s.RowLen()), make([]float64, nout), make([]float64, nout)
+		same := func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) || math.IsNaN(x) && math.IsNaN(y) }
 		for r := range vals {
 			for j := range row {
 				row[j] = cols[j][r]
 			}
 			a.Model.Predict(row, pred)
+			plainPredict(a.Model, row, ref)
 			for k := range pred {
-				if math.Float64bits(pred[k]) != math.Float64bits(out[k][r]) && !(math.IsNaN(pred[k]) && math.IsNaN(out[k][r])) {
-					t.Fatalf("row %d output %d: Predict %v, PredictBatch %v", r, k, pred[k], out[k][r])
+				if !same(pred[k], ref[k]) || !same(out[k][r], ref[k]) {
+					t.Fatalf("row %d output %d: Predict %v, PredictBatch %v, the plain definition %v", r, k, pred[k], out[k][r], ref[k])
 				}
 			}
 			c := a.Model.(Contributor)
@@ -316,4 +318,29 @@ func manifestOf(t *testing.T, b []byte) []byte {
 	defer rc.Close()
 	m, _ := io.ReadAll(rc)
 	return m
+}
+
+// plainPredict is the definition the fast paths must meet: a GBM's margins
+// summed over Tree.Leaf in tree order, then the offset and Transform; a
+// GLM's Predict (which is already plain).
+func plainPredict(m Model, row, out []float64) {
+	g, ok := m.(*GBM)
+	if !ok {
+		m.Predict(row, out)
+		return
+	}
+	k := g.Classes()
+	mg := append([]float64(nil), g.InitF...)
+	for t := range g.Trees {
+		tr := &g.Trees[t]
+		mg[t%k] += tr.Value[tr.Leaf(row)]
+	}
+	if g.Schema.Offset != "" {
+		if o := row[len(g.Schema.Features)]; !math.IsNaN(o) {
+			for c := range mg {
+				mg[c] += o
+			}
+		}
+	}
+	Transform(g.Distribution, mg, out)
 }
