@@ -246,7 +246,7 @@ func FuzzReadArtifact(f *testing.F) {
 				row[j] = cols[j][r]
 			}
 			a.Model.Predict(row, pred)
-			plainPredict(a.Model, row, ref)
+			definedPredict(a.Model, row, ref)
 			for k := range pred {
 				if !same(pred[k], ref[k]) || !same(out[k][r], ref[k]) {
 					t.Fatalf("row %d output %d: Predict %v, PredictBatch %v, the plain definition %v", r, k, pred[k], out[k][r], ref[k])
@@ -320,10 +320,10 @@ func manifestOf(t *testing.T, b []byte) []byte {
 	return m
 }
 
-// plainPredict is the definition the fast paths must meet: a GBM's margins
+// definedPredict is the definition the fast paths must meet: a GBM's margins
 // summed over Tree.Leaf in tree order, then the offset and Transform; a
 // GLM's Predict (which is already plain).
-func plainPredict(m Model, row, out []float64) {
+func definedPredict(m Model, row, out []float64) {
 	g, ok := m.(*GBM)
 	if !ok {
 		m.Predict(row, out)
