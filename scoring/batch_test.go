@@ -140,6 +140,40 @@ func TestNumericSplitFolding(t *testing.T) {
 	}
 }
 
+// A categorical split routes every awkward code as Tree.Leaf does, on the
+// compiled (mixed) path, for sets of zero to two words under a larger
+// domain, each missing direction, and a numeric split beside it.
+func TestCategoricalSplitRouting(t *testing.T) {
+	values := []float64{math.NaN(), math.Inf(-1), -1e300, -1, -0.5, math.Copysign(0, -1), 0, 0.5, 1, 5, 63, 63.99, 64, 64.5, 100,
+		127, 128, 129, 191, 192, 1e6, 1 << 53, 1e19, 1e300, math.MaxFloat64, math.Inf(1), 5e-324}
+	for _, words := range []int{0, 1, 2} {
+		for _, fl := range []uint8{FlagCat, FlagCat | FlagNALeft} {
+			cats := []uint64{0xfeed_0000_0000_0001, 0x8000_0000_0000_0021, 0x1}[:words]
+			// Node 0 splits x0 (numeric), node 1 the set over x1, node 2 a
+			// set too; leaves 3..6.
+			tr := Tree{Feature: []int32{0, 1, 1, -1, -1, -1, -1}, Threshold: []float64{0.25, 0, 0, 0, 0, 0, 0},
+				Flags:    []uint8{FlagNALeft, fl, fl ^ FlagNALeft, 0, 0, 0, 0},
+				CatStart: []int32{0, 1, 0, 0, 0, 0, 0}, CatWords: []int32{0, int32(words), int32(max(words-1, 0)), 0, 0, 0, 0},
+				Cats: append([]uint64{0xaaaa_aaaa_aaaa_aaaa}, cats...), Left: []int32{1, 3, 5, -1, -1, -1, -1}, Right: []int32{2, 4, 6, -1, -1, -1, -1},
+				Value: []float64{0, 1, 2, 3, 4, 5, 6}}
+			m := &GBM{Schema: Schema{Features: []Feature{{Name: "x", Type: Numeric}, {Name: "c", Type: Categorical, Domain: make([]string, 200)}}},
+				Distribution: "gaussian", InitF: []float64{0}, Trees: []Tree{tr, tr}}
+			var rows [][]float64
+			for _, x := range []float64{-1, 1, math.NaN()} {
+				for _, v := range values {
+					rows = append(rows, []float64{x, v})
+				}
+			}
+			what := fmt.Sprintf("%d words, flags %04b", words, fl)
+			checkBitIdentical(t, m, rows, what)
+			checkSingle(t, m, rows, what)
+			if pt := m.batchPlan().trees[0]; pt.nodes == nil || !pt.mixed() {
+				t.Errorf("%s: tree not compiled as a mixed tree", what)
+			}
+		}
+	}
+}
+
 // The layout invariants the walks' unchecked loads rest on, on random
 // plans: every node's two children inside the node array, a leaf value
 // per node, every input offset within maxOff and a block inside the
@@ -148,7 +182,7 @@ func TestNumericSplitFolding(t *testing.T) {
 // taking at least each tree's depth in steps.
 func TestPlanInvariants(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
-	fast := 0
+	fast, mixed, catNodes := 0, 0, 0
 	for it := 0; it < 30; it++ {
 		m := genModel(rng, 1+rng.IntN(300), 1+2*(it%4/3), 20, 1+rng.IntN(10), it%2 == 0, it%5 == 0, it%3 == 0)
 		p := m.batchPlan()
@@ -161,7 +195,7 @@ func TestPlanInvariants(t *testing.T) {
 				t.Fatalf("model %d group %d: %+v after tree %d", it, gi, g, next)
 			}
 			for ti := g.start; ti < g.start+g.n; ti++ {
-				if pt := p.trees[ti]; (pt.nodes != nil) != g.fast || pt.depth > g.depth {
+				if pt := p.trees[ti]; (pt.nodes != nil && !pt.mixed()) != g.fast || (g.fast && pt.depth > g.depth) {
 					t.Fatalf("model %d group %d %+v: tree %d compiled %v depth %d", it, gi, g, ti, pt.nodes != nil, pt.depth)
 				}
 			}
@@ -178,20 +212,41 @@ func TestPlanInvariants(t *testing.T) {
 			if len(pt.leaf) != len(pt.nodes) {
 				t.Fatalf("model %d tree %d: %d leaf values for %d nodes", it, ti, len(pt.leaf), len(pt.nodes))
 			}
+			if pt.mixed() {
+				mixed++
+				if len(pt.cat) != len(pt.nodes) {
+					t.Fatalf("model %d tree %d: %d categorical entries for %d nodes", it, ti, len(pt.cat), len(pt.nodes))
+				}
+			}
 			for i, n := range pt.nodes {
-				if n.first < 0 || int(n.first)+1 >= len(pt.nodes) || int(n.off) > pt.maxOff || pt.maxOff+p.block > max(len(p.slots), 1)*p.block {
+				off := int(n.offset())
+				if n.first < 0 || int(n.first)+1 >= len(pt.nodes) || off > pt.maxOff || pt.maxOff+p.block > max(len(p.slots), 1)*p.block {
 					t.Fatalf("model %d tree %d node %d: %+v (%d nodes, maxOff %d, %d slots of %d)", it, ti, i, n, len(pt.nodes), pt.maxOff, len(p.slots), p.block)
 				}
-				if s := int(n.off) >> p.shift; s<<p.shift != int(n.off) || s >= max(len(p.slots), 1) || int(n.off) > p.maxOff {
-					t.Fatalf("model %d tree %d node %d: offset %d is no slot of %d (shift %d, plan maxOff %d)", it, ti, i, n.off, len(p.slots), p.shift, p.maxOff)
+				if s := off >> p.shift; s<<p.shift != off || s >= max(len(p.slots), 1) || off > p.maxOff {
+					t.Fatalf("model %d tree %d node %d: offset %d is no slot of %d (shift %d, plan maxOff %d)", it, ti, i, off, len(p.slots), p.shift, p.maxOff)
+				}
+				if n.off >= 0 {
+					continue
+				}
+				// A categorical node: a set of whole words inside bits, read
+				// from an un-negated slot (a negated one would swap the
+				// sides of the v < 0 test).
+				catNodes++
+				words := int(n.thr) / 64
+				if !pt.mixed() || n.thr < 0 || float64(words*64) != n.thr || int(pt.cat[i].start)+words > len(pt.bits) || pt.cat[i].naRight&^1 != 0 {
+					t.Fatalf("model %d tree %d node %d: categorical %+v %+v outside %d words of bits", it, ti, i, n, pt.cat[i], len(pt.bits))
+				}
+				if p.slots[off>>p.shift].neg {
+					t.Fatalf("model %d tree %d node %d: categorical split reads a negated slot", it, ti, i)
 				}
 			}
 		}
 	}
-	if fast < 100 {
-		t.Errorf("only %d of 600 random trees took the fast form", fast)
+	if fast < 100 || mixed < 50 || catNodes < 200 {
+		t.Errorf("only %d of 600 random trees took the fast form, %d of them mixed (%d categorical nodes)", fast, mixed, catNodes)
 	}
-	t.Logf("%d of 600 random trees took the fast form", fast)
+	t.Logf("%d of 600 random trees took the fast form, %d of them mixed (%d categorical nodes)", fast, mixed, catNodes)
 }
 
 func TestGLMPredictBatchBitIdentical(t *testing.T) {

@@ -34,9 +34,16 @@ import (
 // the rows' steps are independent, so the CPU overlaps them, where one
 // row's descent is a chain of dependent loads.
 //
-// Any other tree (categorical sets, missing-vs-not splits, an island of
-// zeros, a NaN threshold, flags this file does not know) is scored node by
-// node with Tree.goesLeft, as Tree.Leaf does.
+// A tree with categorical splits is "mixed": a categorical node stores
+// ^off (negative) in off, 64*CatWords in thr, its set in the tree's bits
+// at cat[i].start, and its children unswapped (left first); its step is
+// catStep, the bit test of Tree.goesLeft, reading the slot un-negated.
+// Mixed trees take their own kernels (stepMixed, walkMixed), so that the
+// numeric ones keep their branch-free steps.
+//
+// Any other tree (missing-vs-not splits, an island of zeros, a NaN
+// threshold, flags this file does not know) is scored node by node with
+// Tree.goesLeft, as Tree.Leaf does.
 type gbmPlan struct {
 	src    gbmKey
 	block  int      // rows per block; fastNode.off is slot*block
@@ -52,9 +59,23 @@ type gbmPlan struct {
 }
 
 type fastNode struct {
-	thr   float64
-	off   int32 // the input column's offset in the block scratch
-	first int32 // the first child; the second is first+1; a leaf is its own
+	thr   float64 // categorical: 64*CatWords, the codes the set covers
+	off   int32   // the input column's offset in the block scratch; ^offset at a categorical node
+	first int32   // the first child; the second is first+1; a leaf is its own
+}
+
+// offset is the node's input column offset, whatever its kind.
+func (n *fastNode) offset() int32 {
+	if n.off < 0 {
+		return ^n.off
+	}
+	return n.off
+}
+
+// A catSplit is the rest of a categorical node of a mixed tree.
+type catSplit struct {
+	start   uint32 // the set's first word in ptree.bits
+	naRight int32  // 1 when NaN and negative codes go right
 }
 
 type slot struct {
@@ -63,15 +84,22 @@ type slot struct {
 }
 
 // A ptree is one tree of a plan. Its nodes end with a sentinel, so that for
-// every node both first and first+1 index nodes, and every node's off is at
-// most maxOff; walk's unchecked loads rely on both (compileGBM checks them).
+// every node both first and first+1 index nodes, and every node's offset()
+// is at most maxOff; in a mixed tree cat is as long as nodes and each
+// categorical node's set, thr/64 words from its start, lies inside bits.
+// The walks' unchecked loads rely on all of these (compileGBM checks them).
 type ptree struct {
 	nodes  []fastNode // nil: score with src
 	leaf   []float64  // value by compiled node
+	cat    []catSplit // by compiled node; nil when every split is numeric
+	bits   []uint64   // the categorical sets
 	depth  int        // steps from the root to the deepest leaf
 	maxOff int
 	src    *Tree
 }
+
+// mixed reports whether the tree has categorical nodes.
+func (pt *ptree) mixed() bool { return pt.cat != nil }
 
 // gbmKey is what a plan was built from; a model whose fields no longer
 // match (trees appended, a copy given other trees) gets a new plan. It
@@ -180,29 +208,38 @@ func compileGBM(m *GBM, key gbmKey) *gbmPlan {
 	idx := map[slot]int{}
 	ptrees := make([]ptree, len(m.Trees))
 	rowLen := m.Schema.RowLen()
-	var pending [][]fastNode // per tree: off holds the slot until the block is known
 	for t := range m.Trees {
 		tr := &m.Trees[t]
-		ptrees[t].src = tr
-		nodes, leaf, depth, ok := compileTree(tr, rowLen, idx, &p.slots)
-		if ok {
-			ptrees[t].nodes, ptrees[t].leaf, ptrees[t].depth = nodes, leaf, depth
+		if pt, ok := compileTree(tr, rowLen, idx, &p.slots); ok {
+			ptrees[t] = pt // off holds the slot until the block is known
 		}
-		pending = append(pending, nodes)
+		ptrees[t].src = tr
 	}
 	p.block, p.shift = maxBlock, maxShift
 	for p.block > minBlock && len(p.slots)*p.block*8 > scratchBytes {
 		p.block, p.shift = p.block/2, p.shift-1
 	}
-	for t, nodes := range pending {
-		if len(ptrees[t].leaf) != len(nodes) {
+	for t := range ptrees {
+		pt := &ptrees[t]
+		nodes := pt.nodes
+		if len(pt.leaf) != len(nodes) || (pt.cat != nil && len(pt.cat) != len(nodes)) {
 			panic("scoring: compiled tree has a leaf value per node") // a bug here, not in the model
 		}
 		for i := range nodes {
-			nodes[i].off *= int32(p.block)
-			ptrees[t].maxOff = max(ptrees[t].maxOff, int(nodes[i].off))
-			p.maxOff = max(p.maxOff, int(nodes[i].off))
-			if f := nodes[i].first; f < 0 || int(f)+1 >= len(nodes) {
+			n := &nodes[i]
+			o := n.offset() * int32(p.block)
+			if n.off < 0 {
+				if pt.cat == nil || !(n.thr >= 0 && n.thr <= float64(64*len(pt.bits))) ||
+					int(pt.cat[i].start)+int(n.thr)/64 > len(pt.bits) || float64(int(n.thr)/64*64) != n.thr {
+					panic("scoring: compiled categorical set out of range") // a bug here, not in the model
+				}
+				n.off = ^o
+			} else {
+				n.off = o
+			}
+			pt.maxOff = max(pt.maxOff, int(o))
+			p.maxOff = max(p.maxOff, int(o))
+			if f := n.first; f < 0 || int(f)+1 >= len(nodes) {
 				panic("scoring: compiled tree has a child out of range") // a bug here, not in the model
 			}
 		}
@@ -219,7 +256,7 @@ func compileGBM(m *GBM, key gbmKey) *gbmPlan {
 // the slots it reads to idx and slots. ok is false when some node cannot
 // take the fast form, or t is not a well-formed tree; any slots it added
 // are then taken back.
-func compileTree(t *Tree, rowLen int, idx map[slot]int, slots *[]slot) (nodes []fastNode, leaf []float64, depth int, ok bool) {
+func compileTree(t *Tree, rowLen int, idx map[slot]int, slots *[]slot) (pt ptree, ok bool) {
 	mark := len(*slots)
 	defer func() {
 		if !ok {
@@ -227,21 +264,38 @@ func compileTree(t *Tree, rowLen int, idx map[slot]int, slots *[]slot) (nodes []
 				delete(idx, s)
 			}
 			*slots = (*slots)[:mark]
-			nodes, leaf, depth = nil, nil, 0
+			pt = ptree{}
 		}
 	}()
 	n := t.Nodes()
 	if n == 0 || len(t.Threshold) < n || len(t.Flags) < n || len(t.Left) < n || len(t.Right) < n || len(t.Value) < n {
-		return nil, nil, 0, false
+		return ptree{}, false
+	}
+	var (
+		nodes = make([]fastNode, 0, n)
+		leaf  = make([]float64, 0, n)
+		cat   []catSplit // grown with nodes once a categorical node is met
+		bits  []uint64
+		depth int
+	)
+	slotOf := func(s slot) int {
+		si, seen := idx[s]
+		if !seen {
+			si = len(*slots)
+			idx[s] = si
+			*slots = append(*slots, s)
+		}
+		return si
 	}
 	order := []int32{0} // compiled index -> original node
 	level := []int{0}   // compiled index -> depth
-	nodes = make([]fastNode, 0, n)
-	leaf = make([]float64, 0, n)
 	for c := 0; c < len(order); c++ {
+		if cat != nil && len(cat) < len(nodes) {
+			cat = append(cat, catSplit{})
+		}
 		i := order[c]
 		if i < 0 || int(i) >= n || len(order) > n {
-			return nil, nil, 0, false // a child out of range, or shared nodes / a cycle
+			return ptree{}, false // a child out of range, or shared nodes / a cycle
 		}
 		f := t.Feature[i]
 		if f < 0 {
@@ -250,17 +304,34 @@ func compileTree(t *Tree, rowLen int, idx map[slot]int, slots *[]slot) (nodes []
 			depth = max(depth, level[c])
 			continue
 		}
+		if int(f) >= rowLen {
+			return ptree{}, false
+		}
+		if fl := t.Flags[i]; fl&FlagCat != 0 {
+			if fl&^(FlagCat|FlagNALeft) != 0 || int(i) >= len(t.CatStart) || int(i) >= len(t.CatWords) {
+				return ptree{}, false
+			}
+			start, words := int(t.CatStart[i]), int(t.CatWords[i])
+			if start < 0 || words < 0 || start > len(t.Cats)-words || words > 1<<24 {
+				return ptree{}, false // goesLeft would index outside Cats (or the set is absurdly long)
+			}
+			if cat == nil {
+				cat = make([]catSplit, len(nodes), n)
+			}
+			cs := catSplit{start: uint32(len(bits)), naRight: int32(b2i(fl&FlagNALeft == 0))}
+			bits = append(bits, t.Cats[start:start+words]...)
+			nodes = append(nodes, fastNode{thr: float64(64 * words), off: ^int32(slotOf(slot{feat: int(f)})), first: int32(len(order))})
+			cat = append(cat, cs)
+			leaf = append(leaf, 0)
+			order = append(order, t.Left[i], t.Right[i])
+			level = append(level, level[c]+1, level[c]+1)
+			continue
+		}
 		thr, naLeft, fast := numericSplit(t.Flags[i], t.Threshold[i])
-		if !fast || int(f) >= rowLen {
-			return nil, nil, 0, false
+		if !fast {
+			return ptree{}, false
 		}
-		s := slot{feat: int(f), neg: !naLeft}
-		si, seen := idx[s]
-		if !seen {
-			si = len(*slots)
-			idx[s] = si
-			*slots = append(*slots, s)
-		}
+		si := slotOf(slot{feat: int(f), neg: !naLeft})
 		first, second := t.Left[i], t.Right[i]
 		if !naLeft {
 			first, second = second, first
@@ -275,7 +346,12 @@ func compileTree(t *Tree, rowLen int, idx map[slot]int, slots *[]slot) (nodes []
 	// false for every x) still lands inside the array.
 	nodes = append(nodes, fastNode{thr: math.Inf(1), first: int32(len(nodes) - 1)})
 	leaf = append(leaf, 0)
-	return nodes, leaf, depth, true
+	if cat != nil {
+		for len(cat) < len(nodes) {
+			cat = append(cat, catSplit{})
+		}
+	}
+	return ptree{nodes: nodes, leaf: leaf, cat: cat, bits: bits, depth: depth}, true
 }
 
 // numericSplit reduces a split's flags and threshold to "x <= thr goes
@@ -319,6 +395,10 @@ func (pt *ptree) walk(blk, acc []float64, idx []int32) {
 	}
 	// Every load below is at most maxOff+len(idx)-1 into blk.
 	_ = blk[pt.maxOff+len(idx)-1]
+	if pt.mixed() {
+		pt.walkMixed(blk, acc, idx)
+		return
+	}
 	switch pt.depth {
 	case 0:
 		for r := range acc {
@@ -379,5 +459,65 @@ func stepLeaf(nodes []fastNode, leaf, blk []float64, idx []int32, acc []float64)
 		n := (*fastNode)(unsafe.Add(np, uintptr(uint32(i))*unsafe.Sizeof(fastNode{})))
 		x := *(*float64)(unsafe.Add(bp, (uintptr(uint32(n.off))+uintptr(r))*8))
 		acc[r] += *(*float64)(unsafe.Add(lp, uintptr(uint32(n.first+b2i(x > n.thr)))*8))
+	}
+}
+
+// catStep is the child a categorical node sends code x to (0 the left, 1
+// the right), as Tree.goesLeft routes it: a code inside the set's range
+// by its bit, one at or past the range (+Inf too) right, NaN and negative
+// codes by the node's missing direction. x is compared before it is
+// converted, so the conversion only sees codes in [0, thr) and the word
+// loaded from bits is one of the node's set (compileGBM checked the set's
+// range against bits).
+func catStep(x float64, n *fastNode, c *catSplit, bits unsafe.Pointer) int32 {
+	if x >= 0 && x < n.thr {
+		u := uint64(x)
+		w := *(*uint64)(unsafe.Add(bits, (uintptr(c.start)+uintptr(u>>6))*8))
+		return int32(w>>(u&63)&1) ^ 1
+	}
+	if x >= n.thr {
+		return 1
+	}
+	return c.naRight
+}
+
+// walkMixed is walk for a tree with categorical nodes: every row starts at
+// the root and takes depth steps of stepMixed, the last one adding the leaf.
+func (pt *ptree) walkMixed(blk, acc []float64, idx []int32) {
+	for r := range idx {
+		idx[r] = 0
+	}
+	for d := 1; d < pt.depth; d++ {
+		pt.stepMixed(blk, idx, nil)
+	}
+	pt.stepMixed(blk, idx, acc)
+}
+
+// stepMixed moves every row one step, as stepLevel, with a branch on the
+// node's kind; with acc it then adds the leaf reached (stepLeaf). The
+// loads are unchecked on the ptree invariants, as stepLevel's (walk
+// checked blk's length).
+func (pt *ptree) stepMixed(blk []float64, idx []int32, acc []float64) {
+	np := unsafe.Pointer(unsafe.SliceData(pt.nodes))
+	cp := unsafe.Pointer(unsafe.SliceData(pt.cat[:len(pt.nodes)]))
+	lp := unsafe.Pointer(unsafe.SliceData(pt.leaf[:len(pt.nodes)]))
+	bits := unsafe.Pointer(unsafe.SliceData(pt.bits))
+	bp := unsafe.Pointer(unsafe.SliceData(blk))
+	for r, i := range idx {
+		n := (*fastNode)(unsafe.Add(np, uintptr(uint32(i))*unsafe.Sizeof(fastNode{})))
+		var next int32
+		if n.off >= 0 {
+			x := *(*float64)(unsafe.Add(bp, (uintptr(uint32(n.off))+uintptr(r))*8))
+			next = n.first + b2i(x > n.thr)
+		} else {
+			x := *(*float64)(unsafe.Add(bp, (uintptr(uint32(^n.off))+uintptr(r))*8))
+			c := (*catSplit)(unsafe.Add(cp, uintptr(uint32(i))*unsafe.Sizeof(catSplit{})))
+			next = n.first + catStep(x, n, c, bits)
+		}
+		if acc == nil {
+			idx[r] = next
+		} else {
+			acc[r] += *(*float64)(unsafe.Add(lp, uintptr(uint32(next))*8))
+		}
 	}
 }

@@ -157,7 +157,9 @@ func genRow(rng *rand.Rand, m *Schema) []float64 {
 			case 2:
 				row[j] = -1
 			case 3:
-				row[j] = 1e6 // far past every set (not +Inf: Tree.goesLeft cannot take it yet)
+				// far past every set, past int's range, infinite, negative
+				// and fractional codes
+				row[j] = []float64{1e6, 1e300, math.Inf(1), math.Inf(-1), -0.5, math.Copysign(0, -1), float64(rng.IntN(lv)) + 0.5}[rng.IntN(7)]
 			default:
 				row[j] = float64(rng.IntN(lv))
 			}

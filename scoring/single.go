@@ -25,7 +25,8 @@ const groupSize = 4
 const singleSlots = 64
 
 // A tgroup is trees [start, start+n) of a plan: up to groupSize compiled
-// trees (fast) walked together, or one tree scored with Tree.Leaf.
+// numeric trees (fast) walked together, or one tree scored alone (with
+// walkMixed1 when it has categorical nodes, else with Tree.Leaf).
 type tgroup struct {
 	start, n int
 	depth    int // the deepest of the trees
@@ -35,13 +36,13 @@ type tgroup struct {
 func groupTrees(trees []ptree) []tgroup {
 	var gs []tgroup
 	for t := 0; t < len(trees); {
-		if trees[t].nodes == nil {
+		if trees[t].nodes == nil || trees[t].mixed() {
 			gs = append(gs, tgroup{start: t, n: 1})
 			t++
 			continue
 		}
 		g := tgroup{start: t, fast: true}
-		for t < len(trees) && g.n < groupSize && trees[t].nodes != nil {
+		for t < len(trees) && g.n < groupSize && trees[t].nodes != nil && !trees[t].mixed() {
 			g.depth = max(g.depth, trees[t].depth)
 			g.n++
 			t++
@@ -117,6 +118,9 @@ func (p *gbmPlan) leaf(t int, row []float64, vp unsafe.Pointer) float64 {
 	if pt.nodes == nil {
 		return pt.src.Value[pt.src.Leaf(row)]
 	}
+	if pt.mixed() {
+		return walkMixed1(pt, vp, p.shift)
+	}
 	return walk1(pt, vp, p.shift)
 }
 
@@ -163,4 +167,24 @@ func walk4(a, b, c, d *ptree, depth int, vp unsafe.Pointer, shift uint) (la, lb,
 	lc = *(*float64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(c.leaf)), uintptr(ic)*8))
 	ld = *(*float64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(d.leaf)), uintptr(id)*8))
 	return
+}
+
+// walkMixed1 is walk1 for a tree with categorical nodes (see stepMixed).
+func walkMixed1(pt *ptree, vp unsafe.Pointer, shift uint) float64 {
+	np := unsafe.Pointer(unsafe.SliceData(pt.nodes))
+	cp := unsafe.Pointer(unsafe.SliceData(pt.cat[:len(pt.nodes)]))
+	bits := unsafe.Pointer(unsafe.SliceData(pt.bits))
+	var i uint32
+	for range pt.depth {
+		n := (*fastNode)(unsafe.Add(np, uintptr(i)*unsafe.Sizeof(fastNode{})))
+		if n.off >= 0 {
+			x := *(*float64)(unsafe.Add(vp, uintptr(uint32(n.off)>>(shift&31))*8))
+			i = uint32(n.first + b2i(x > n.thr))
+		} else {
+			x := *(*float64)(unsafe.Add(vp, uintptr(uint32(^n.off)>>(shift&31))*8))
+			c := (*catSplit)(unsafe.Add(cp, uintptr(i)*unsafe.Sizeof(catSplit{})))
+			i = uint32(n.first + catStep(x, n, c, bits))
+		}
+	}
+	return *(*float64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(pt.leaf)), uintptr(i)*8))
 }
