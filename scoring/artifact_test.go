@@ -240,7 +240,9 @@ func FuzzReadArtifact(f *testing.F) {
 		}
 		a.Model.(Batcher).PredictBatch(cols, out)
 		row, pred, ref := make([]float64, s.RowLen()), make([]float64, nout), make([]float64, nout)
-		same := func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) || math.IsNaN(x) && math.IsNaN(y) }
+		same := func(x, y float64) bool {
+			return math.Float64bits(x) == math.Float64bits(y) || math.IsNaN(x) && math.IsNaN(y)
+		}
 		for r := range vals {
 			for j := range row {
 				row[j] = cols[j][r]
