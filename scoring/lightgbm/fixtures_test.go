@@ -2,7 +2,6 @@ package lightgbm
 
 import (
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,26 +12,17 @@ import (
 )
 
 // The fixtures come from scoring/testdata/importers/gen.sh (LightGBM 4.7.0).
-const testdata = "../testdata/importers"
+const testdata = fixture.Importers
 
 // readCSV reads a fixture CSV of testdata.
 func readCSV(t *testing.T, name string) (header []string, rows [][]float64) {
 	t.Helper()
-	return fixture.ReadCSV(t, filepath.Join(testdata, name), "scoring/testdata/importers/gen.sh")
+	return fixture.ReadCSV(t, filepath.Join(testdata, name), fixture.ImportersRegen)
 }
 
 func readModel(t *testing.T, name string) (*scoring.GBM, *Info) {
 	t.Helper()
-	fh, err := os.Open(filepath.Join(testdata, name))
-	if err != nil {
-		t.Fatalf("%v (regenerate with scoring/testdata/importers/gen.sh)", err)
-	}
-	defer fh.Close()
-	m, info, err := Read(fh)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return m, info
+	return fixture.OpenModel(t, filepath.Join(testdata, name), fixture.ImportersRegen, Read)
 }
 
 // The tolerance against LightGBM's own predictions, absolute for values up

@@ -2,7 +2,6 @@ package xgboost
 
 import (
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,26 +13,17 @@ import (
 )
 
 // The fixtures come from scoring/testdata/importers/gen.sh (XGBoost 3.2.0).
-const testdata = "../testdata/importers"
+const testdata = fixture.Importers
 
 // readCSV reads a fixture CSV of testdata.
 func readCSV(t *testing.T, name string) (header []string, rows [][]float64) {
 	t.Helper()
-	return fixture.ReadCSV(t, filepath.Join(testdata, name), "scoring/testdata/importers/gen.sh")
+	return fixture.ReadCSV(t, filepath.Join(testdata, name), fixture.ImportersRegen)
 }
 
 func readModel(t *testing.T, name string) (*scoring.GBM, *Info) {
 	t.Helper()
-	fh, err := os.Open(filepath.Join(testdata, name))
-	if err != nil {
-		t.Fatalf("%v (regenerate with scoring/testdata/importers/gen.sh)", err)
-	}
-	defer fh.Close()
-	m, info, err := Read(fh)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return m, info
+	return fixture.OpenModel(t, filepath.Join(testdata, name), fixture.ImportersRegen, Read)
 }
 
 // XGBoost keeps its margins in float32: base margin plus each tree's leaf,
