@@ -152,6 +152,22 @@ func (i *Info) Kinit(t testing.TB, extra ...string) string {
 	return cc
 }
 
+// Gateway sets the test up as a user at a gateway of this cluster: a ticket
+// from kinit (secure clusters) or HADOOP_USER_NAME, HADOOP_CONF_DIR, and the
+// cluster CA in MLCTL_HDFS_CA when WebHDFS is HTTPS only.
+func (i *Info) Gateway(t testing.TB) {
+	t.Helper()
+	if i.Secure {
+		i.Kinit(t)
+	} else {
+		t.Setenv("HADOOP_USER_NAME", i.User)
+	}
+	t.Setenv("HADOOP_CONF_DIR", i.ConfDir)
+	if i.HTTPPolicy == "HTTPS_ONLY" {
+		t.Setenv("MLCTL_HDFS_CA", i.CAPEM)
+	}
+}
+
 // RepoRoot finds the repository's top directory from the working directory.
 func RepoRoot() (string, error) {
 	dir, err := os.Getwd()

@@ -22,11 +22,7 @@ func TestMain(m *testing.M) { os.Exit(testcluster.Main(m)) }
 // scoring the same file locally, and no temporary file is left beside it.
 func TestScoreOnSecureHDFS(t *testing.T) {
 	tc := testcluster.Secure(t)
-	tc.Kinit(t)
-	t.Setenv("HADOOP_CONF_DIR", tc.ConfDir)
-	if tc.HTTPPolicy == "HTTPS_ONLY" {
-		t.Setenv("MLCTL_HDFS_CA", tc.CAPEM)
-	}
+	tc.Gateway(t)
 	y := launcher.NewYARN(t.TempDir(), "/nonexistent")
 	ctx := context.Background()
 	g, err := y.HDFS(ctx)

@@ -28,12 +28,8 @@ func TestMain(m *testing.M) { os.Exit(testcluster.Main(m)) }
 // the temporary file of the atomic write is gone.
 func TestExportToSecureHDFS(t *testing.T) {
 	tc := testcluster.Secure(t)
-	tc.Kinit(t)
-	t.Setenv("HADOOP_CONF_DIR", tc.ConfDir)
+	tc.Gateway(t)
 	y := launcher.NewYARN(t.TempDir(), "/nonexistent")
-	if tc.HTTPPolicy == "HTTPS_ONLY" {
-		y.HDFSCA = tc.CAPEM
-	}
 	hdfsFn := func(ctx context.Context) (cmdutil.HDFS, error) { return y.HDFS(ctx) }
 
 	var b strings.Builder
