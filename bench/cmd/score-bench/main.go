@@ -81,8 +81,8 @@ type result struct {
 	Categorical []string `json:"categorical_features"`
 	// TreesWithCatSplits counts trees with at least one categorical split,
 	// TreesWithOtherSplits those with another split that is not a plain
-	// numeric one (missing-only, ...): PredictBatch scores such trees node
-	// by node instead of through its branch-free plan (scoring/compiled.go).
+	// numeric one (missing-only, ...): such trees take slower paths than
+	// plain numeric ones in the batch plan (scoring/compiled.go).
 	TreesWithCatSplits   int           `json:"trees_with_cat_splits"`
 	TreesWithOtherSplits int           `json:"trees_with_other_splits"`
 	ReadCSVSeconds       float64       `json:"read_csv_seconds"`
