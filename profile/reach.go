@@ -62,6 +62,9 @@ func (d *decoder) checkReach(p *Policy) {
 		pr := &p.Profiles[i]
 		path := fmt.Sprintf("profiles[%d]", i)
 		subs := subjectsOf(pr)
+		if d.bad[d.pos.at(path+".groups")] || d.bad[d.pos.at(path+".users")] {
+			continue // the schema already refused its subjects
+		}
 		if len(subs) == 0 {
 			d.problemAt(path, fmt.Sprintf("profile %s names no groups or users, so no user can ever get it", pr.Name),
 				`add groups: [GROUP] or users: [USER] ("*" for every user), or remove the profile`)

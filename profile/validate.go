@@ -79,10 +79,16 @@ func (d *decoder) checkEngines(p *Policy) {
 }
 
 func definedHint(p *Policy) string {
-	if len(p.Engines.Versions) == 0 {
+	var names []string
+	for _, n := range p.engineNames() {
+		if n != "" && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
 		return "define it under engines.versions"
 	}
-	return "defined versions: " + strings.Join(p.engineNames(), ", ")
+	return "defined versions: " + strings.Join(names, ", ")
 }
 
 func (d *decoder) checkRoles(p *Policy) {
@@ -138,7 +144,12 @@ func (d *decoder) checkRanges(pr *Profile, path string) {
 	if n.Max > 0 && n.Min > n.Max {
 		d.problemAt(np+".min", fmt.Sprintf("profile %s: nodes.min %d is more than nodes.max %d", pr.Name, n.Min, n.Max), "swap them, or raise max")
 	}
-	if n.Default < max(n.Min, 1) || (n.Max > 0 && n.Default > n.Max) {
+	switch {
+	case n.Default < 1:
+		d.problemAt(np+".default", fmt.Sprintf("profile %s: nodes.default must be at least 1", pr.Name), "write default: 1")
+	case n.Max > 0 && n.Min > n.Max:
+		// reported above; any default is outside an empty range
+	case n.Default < n.Min || (n.Max > 0 && n.Default > n.Max):
 		d.problemAt(np+".default", fmt.Sprintf("profile %s: nodes.default %d is outside [%d, %s]", pr.Name, n.Default, n.Min, maxText(n.Max)), "pick a default between min and max")
 	}
 	m := pr.MemoryPerNode
