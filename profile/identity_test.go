@@ -83,6 +83,10 @@ func TestGroups(t *testing.T) {
 	if err == nil && (len(g) == 0 || g[0] != prim.Name) {
 		t.Errorf("groups of %s: %v, want primary %s first", me.Username, g, prim.Name)
 	}
+	id, err := (&Policy{}).Identify(me.Username + "@EXAMPLE.COM")
+	if err != nil || id.User != me.Username || !slices.Equal(id.Groups, g) || id.Principal != me.Username+"@EXAMPLE.COM" {
+		t.Errorf("Identify: %+v %v", id, err)
+	}
 	if _, err := (&Policy{}).Groups("no-such-user-h1-xyz"); err == nil {
 		t.Error("groups of a missing user: want an error")
 	}

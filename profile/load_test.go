@@ -107,6 +107,14 @@ func TestCheckFileSafety(t *testing.T) {
 		t.Errorf("o+w directory: %v (hint %q)", err, errs.Hint(err))
 	}
 	os.Chmod(dir, 0o700)
+	if me := currentUser(t); me.Uid == "0" {
+		if err := os.Chown(path, 0, 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := CheckFileSafety(path, nil); err != nil {
+			t.Errorf("0644, owned by root: %v", err)
+		}
+	}
 	if err := CheckFileSafety(dir, []string{me.Username}); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("a directory: %v", err)
 	}

@@ -150,3 +150,28 @@ func TestCheckNoProfile(t *testing.T) {
 		t.Errorf("an admin without a profile: %+v", d)
 	}
 }
+
+// Without a policy file nothing changes for users: any user, any size, on
+// either backend, with the launch flags' defaults.
+func TestEmbedded(t *testing.T) {
+	p := Embedded()
+	if p.Source != EmbeddedSource || !p.Backends.Local.Enabled || !p.Backends.Yarn.Enabled {
+		t.Fatalf("embedded: %+v", p)
+	}
+	r := p.Resolve(Identity{User: "anyone", Groups: []string{"whatever"}})
+	if r.Role != RoleStandard || r.Profile == nil || r.Profile.Name != "default" {
+		t.Fatalf("resolve: %+v", r)
+	}
+	d := r.Check(Request{Backend: BackendLocal})
+	if !d.Allowed || d.Request.Nodes != 1 || d.Request.MemoryBytes != 1<<30 || d.Request.VCores != 1 {
+		t.Errorf("defaults: %+v", d)
+	}
+	d = r.Check(Request{Backend: BackendYarn, Nodes: 40, MemoryBytes: 200 << 30, VCores: 32, Queue: "default", Live: 9})
+	if !d.Allowed {
+		t.Errorf("a big yarn cluster without a policy: %+v", d)
+	}
+	Embedded().Profiles[0].Name = "changed"
+	if Embedded().Profiles[0].Name != "default" {
+		t.Error("Embedded returns a shared value")
+	}
+}

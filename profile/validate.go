@@ -101,6 +101,14 @@ func (d *decoder) checkRoles(p *Policy) {
 		if slices.Contains(p.Roles.Admin.Users, u) {
 			d.problemAt(path, fmt.Sprintf("user %s is disabled and also an admin (roles.admin.users)", u),
 				"remove the user from roles.admin.users, or from roles.disabled")
+			continue
+		}
+		for _, g := range p.GroupMapping[u] {
+			if slices.Contains(p.Roles.Admin.Groups, g) {
+				d.problemAt(path, fmt.Sprintf("user %s is disabled and also an admin (group_mapping puts them in admin group %s)", u, g),
+					"remove the user from roles.disabled, or from group "+g+" in group_mapping")
+				break
+			}
 		}
 	}
 }
