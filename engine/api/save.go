@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -64,18 +63,17 @@ func (c *Client) Restore(ctx context.Context, req RestoreRequest) (*Job, error) 
 	return orNil(&j, c.do(ctx, http.MethodPost, "/api/v1/cluster/restore", req, &j))
 }
 
-// SaveJobError gives the error of a failed save or restore job (as
-// WaitJob returns it) its exit code: integrity (7) when a saved file's
-// checksum or size did not match, not found (6) when there is no save;
-// other errors are returned as they are.
+// SaveJobError gives the error of a failed save or restore job (from
+// WaitJob, or a waiter that kept only the job's message) its exit code:
+// integrity (7) when a saved file's checksum or size did not match, not
+// found (6) when there is no save; other errors are returned as they are.
 func SaveJobError(err error) error {
-	var je *JobError
-	if err == nil || !errors.As(err, &je) {
-		return err
+	if err == nil {
+		return nil
 	}
-	switch msg := je.Job.Error; {
+	switch msg := err.Error(); {
 	case strings.Contains(msg, IntegrityText):
-		return errs.New(errs.Integrity, err, "the save is damaged: restore an older one by pointing current.json at it, or start the cluster empty")
+		return errs.New(errs.Integrity, err, "the save is damaged: remove it (its directory is named in the message) and current.json to start empty, or point current.json at an older save")
 	case strings.Contains(msg, NoSaveText):
 		return errs.New(errs.NotFound, err, "save the cluster first with mlctl cluster stop NAME --save")
 	}

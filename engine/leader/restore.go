@@ -135,7 +135,7 @@ func (l *Leader) restore(ctx context.Context, st snapshot.Storage, dir string, p
 	}
 	l.mu.Unlock()
 	res := &api.RestoreResult{SaveResult: resultOf(dir, st, cur.Save, m), Into: len(l.members)}
-	l.log.Printf("%s (saved by %d nodes, restored into %d)", saveSummary("restored", &res.SaveResult), m.Nodes, len(l.members))
+	l.log.Printf("restored %s from %s (saved by %d nodes, restored into %d)", saveSummary(&res.SaveResult), res.Location, m.Nodes, len(l.members))
 	return res, nil
 }
 
@@ -207,4 +207,3 @@ func readModel(ctx context.Context, st snapshot.Storage, save string, md snapsho
 	}
 	return out, nil
 }
-

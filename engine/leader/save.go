@@ -45,7 +45,7 @@ func (l *Leader) saveRoutes() {
 			if err != nil {
 				return "", err
 			}
-			p.Set(1, saveSummary("saved", &res.SaveResult))
+			p.Set(1, saveSummary(&res.SaveResult))
 			return res.Location, nil
 		}))
 	})
@@ -71,7 +71,7 @@ func (l *Leader) saveRoutes() {
 			if err != nil {
 				return "", err
 			}
-			p.Set(1, saveSummary("restored", &res.SaveResult))
+			p.Set(1, saveSummary(&res.SaveResult))
 			return res.Location, nil
 		}))
 	})
@@ -86,9 +86,31 @@ func decodeStrict(r *http.Request, v any) error {
 	return nil
 }
 
-func saveSummary(verb string, r *api.SaveResult) string {
-	return fmt.Sprintf("%s %d frames (%d chunks) and %d models, %d bytes, %s %s", verb, r.Frames, r.Chunks, r.Models, r.Bytes,
-		map[string]string{"saved": "to", "restored": "from"}[verb], r.Location)
+// saveSummary is a save's contents and size in words, the final message of
+// its job: "2 frames (14 chunks) and 1 model, 3.2 MiB (3355443 bytes)".
+func saveSummary(r *api.SaveResult) string {
+	return fmt.Sprintf("%d %s (%d chunks) and %d %s, %s (%d bytes)", r.Frames, plural(r.Frames, "frame"), r.Chunks,
+		r.Models, plural(r.Models, "model"), humanBytes(r.Bytes), r.Bytes)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // openSaves opens a saves directory, as a 400 when it cannot be used.
@@ -222,7 +244,7 @@ func (l *Leader) save(ctx context.Context, st snapshot.Storage, dir string, prog
 	}
 	res := &saved{manifest: m, SaveResult: resultOf(dir, st, name, m)}
 	res.Pruned = pruned
-	l.log.Printf("%s", saveSummary("saved", &res.SaveResult))
+	l.log.Printf("saved %s to %s", saveSummary(&res.SaveResult), res.Location)
 	return res, nil
 }
 
