@@ -1,10 +1,12 @@
 package leader
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 
@@ -190,14 +192,14 @@ func readModel(ctx context.Context, st snapshot.Storage, save string, md snapsho
 	if err := snapshot.Verify(st.Where(rel), data, md.Size, md.SHA256); err != nil {
 		return nil, err
 	}
-	var ex api.ModelExport
+	var ex savedModel
 	if err := json.Unmarshal(data, &ex); err != nil {
 		return nil, fmt.Errorf("model %s: %w", st.Where(rel), err)
 	}
 	if ex.Model == nil || ex.Model.ModelID != md.ID {
 		return nil, fmt.Errorf("model %s: the file holds another model", st.Where(rel))
 	}
-	sm, err := scoring.DecodeBody(ex.Body, ex.Schema)
+	sm, err := decodeScoring(ex)
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", st.Where(rel), err)
 	}
@@ -206,4 +208,32 @@ func readModel(ctx context.Context, st snapshot.Storage, save string, md snapsho
 		out.Threshold = float64(*ex.Threshold)
 	}
 	return out, nil
+}
+
+// decodeScoring rebuilds the scoring model from its saved JSON form, and
+// checks that it is the same numbers as the saved body.
+func decodeScoring(ex savedModel) (scoring.Model, error) {
+	var m scoring.Model
+	switch ex.Model.Algo {
+	case "gbm":
+		m = &scoring.GBM{}
+	case "glm":
+		m = &scoring.GLM{}
+	default:
+		return nil, fmt.Errorf("algorithm %q is not one this mlctl restores", ex.Model.Algo)
+	}
+	if err := json.Unmarshal(ex.Scoring, m); err != nil {
+		return nil, fmt.Errorf("its scoring form: %w", err)
+	}
+	if err := scoring.Validate(m); err != nil {
+		return nil, err
+	}
+	body, err := scoring.EncodeBody(m)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(body, ex.Body) {
+		return nil, errors.New("its scoring form and its body hold different numbers")
+	}
+	return m, nil
 }

@@ -329,19 +329,29 @@ func writeChecked(ctx context.Context, st snapshot.Storage, rel string, data []b
 	return snapshot.Verify(st.Where(rel), back, int64(len(data)), snapshot.Sum(data))
 }
 
-// encodeModel is the engine's own form of a model: everything export
-// serves (description, schema, body, threshold, lineage, profile), from
-// which predict and export work again after a restore.
+// savedModel is a model file: everything export serves (description,
+// schema, binary body, threshold, lineage, profile) and the scoring form as
+// the engine holds it, whose JSON keeps what the body's layout does not
+// (an empty list and a missing one). From it, predict, export and model
+// show work after a restore as before.
+type savedModel struct {
+	api.ModelExport
+	Scoring json.RawMessage `json:"scoring"`
+}
+
 func encodeModel(m *storedModel) ([]byte, error) {
 	body, err := scoring.EncodeBody(m.out.Model)
 	if err != nil {
 		return nil, err
 	}
-	ex := api.ModelExport{Model: m.out.Info, Schema: *m.out.Model.ModelSchema(), Body: body, Sources: m.out.Sources, Profile: m.out.Profile}
+	sm := savedModel{ModelExport: api.ModelExport{Model: m.out.Info, Schema: *m.out.Model.ModelSchema(), Body: body, Sources: m.out.Sources, Profile: m.out.Profile}}
 	if !math.IsNaN(m.out.Threshold) {
-		ex.Threshold = api.NumberPtr(m.out.Threshold)
+		sm.Threshold = api.NumberPtr(m.out.Threshold)
 	}
-	return json.Marshal(&ex)
+	if sm.Scoring, err = json.Marshal(m.out.Model); err != nil {
+		return nil, err
+	}
+	return json.Marshal(&sm)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

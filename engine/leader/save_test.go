@@ -162,13 +162,16 @@ func TestSaveRestoreAcrossNodeCounts(t *testing.T) {
 	src.Train(t, api.TrainRequest{Algo: "gbm", ModelID: "g", Frame: "air_0", Valid: "air_1", Target: "IsDelayed", Seed: 5,
 		GBM: &api.GBMParams{NTrees: 8, MaxDepth: 4}}, 2*time.Minute)
 	src.Train(t, api.TrainRequest{Algo: "glm", ModelID: "l", Frame: "air_0", Target: "Distance"}, 2*time.Minute)
+	// Trees without categorical splits (no cats lists) come back as they were.
+	src.Train(t, api.TrainRequest{Algo: "gbm", ModelID: "num", Frame: "air_0", Target: "Distance", Seed: 2,
+		Ignore: []string{"Month", "DayofMonth", "DayOfWeek", "UniqueCarrier", "Origin", "Dest"}, GBM: &api.GBMParams{NTrees: 3, MaxDepth: 3}}, 2*time.Minute)
 	predict(t, src.Client, "g", "air_1", "pred_g")
 	want := stateOf(t, src)
-	if len(want.frames) != 4 || len(want.models) != 2 {
+	if len(want.frames) != 4 || len(want.models) != 3 {
 		t.Fatalf("setup: %d frames, %d models", len(want.frames), len(want.models))
 	}
 	j := save(t, src.Client, dir)
-	if !strings.HasPrefix(j.Result, dir+string(filepath.Separator)) || !strings.Contains(j.Message, "4 frames") || !strings.Contains(j.Message, "2 models") {
+	if !strings.HasPrefix(j.Result, dir+string(filepath.Separator)) || !strings.Contains(j.Message, "4 frames") || !strings.Contains(j.Message, "3 models") {
 		t.Errorf("save job: result %q message %q", j.Result, j.Message)
 	}
 	checkSaveFiles(t, dir, j.Result)
