@@ -45,6 +45,10 @@ func (l *Leader) saveRoutes() {
 			if err != nil {
 				return "", err
 			}
+			if res.Skipped != "" {
+				p.Set(1, res.Skipped)
+				return "", nil
+			}
 			p.Set(1, saveSummary(&res.SaveResult))
 			return res.Location, nil
 		}))
@@ -168,6 +172,17 @@ func (l *Leader) save(ctx context.Context, st snapshot.Storage, dir string, prog
 		return nil, fmt.Errorf("cannot save an unhealthy cloud: %w", err)
 	}
 	frames, models := l.saveSet()
+	if len(frames) == 0 && len(models) == 0 {
+		// An empty cluster (say, one whose restore failed) must not push a
+		// good save out.
+		why := "it holds no frames or models, so no save was written"
+		if prev, err := snapshot.ReadCurrent(ctx, st); err == nil {
+			why += "; the previous save " + prev.Save + " stays the one to restore"
+		}
+		l.log.Printf("save: %s", why)
+		return &saved{SaveResult: api.SaveResult{Dir: dir, Nodes: len(l.members), Created: time.Now().UTC(), Skipped: why},
+			manifest: &snapshot.Manifest{}}, nil
+	}
 	now := time.Now().UTC()
 	name := snapshot.NewSaveName(now)
 	m := &snapshot.Manifest{Format: snapshot.Format, FormatVersion: snapshot.FormatVersion, MlctlVersion: snapshot.Version(),

@@ -327,6 +327,7 @@ func TestRestoreRefusesDamage(t *testing.T) {
 	src.Import(t, api.ImportRequest{Paths: []string{airline(t)}, Name: "air"})
 	src.Train(t, api.TrainRequest{Algo: "gbm", ModelID: "g", Frame: "air", Target: "IsDelayed", GBM: &api.GBMParams{NTrees: 2, MaxDepth: 2}}, time.Minute)
 	j := save(t, src.Client, dir)
+	j0 := j
 	victim := filepath.Join(j.Result, "frames", "air", "000001.chunk")
 	data, err := os.ReadFile(victim)
 	if err != nil {
@@ -348,6 +349,15 @@ func TestRestoreRefusesDamage(t *testing.T) {
 	}
 	if ms, _ := dst.Client.Models(ctx); len(ms) != 0 {
 		t.Errorf("a refused restore left models: %+v", ms)
+	}
+
+	// The empty cluster's save writes nothing and keeps the current save.
+	cur0, _ := os.ReadFile(filepath.Join(dir, snapshot.CurrentFile))
+	if j := save(t, dst.Client, dir); j.Result != "" || !strings.Contains(j.Message, "no frames or models") || !strings.Contains(j.Message, filepath.Base(j0.Result)) {
+		t.Errorf("save of an empty cluster: %+v", j)
+	}
+	if cur, _ := os.ReadFile(filepath.Join(dir, snapshot.CurrentFile)); !bytes.Equal(cur, cur0) || len(saveDirs(t, dir)) != 1 {
+		t.Errorf("the save of an empty cluster changed the saves: %s %v", cur, saveDirs(t, dir))
 	}
 
 	// A damaged manifest is refused the same way.
