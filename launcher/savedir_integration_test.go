@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -205,4 +207,91 @@ func firstDiff(got, want string) string {
 	}
 	from := max(0, i-150)
 	return fmt.Sprintf("at byte %d:\n got ...%.300s\nwant ...%.300s", i, got[from:], want[from:])
+}
+
+// BenchmarkLocalSaveRestore measures a save of one frame from a real 2-node
+// local cluster and its restore into another 2-node cluster:
+// MLCTL_BENCH_ROWS rows (default 1,000,000) of five columns (numbers with
+// NAs, two categoricals, a flag).
+//
+//	go test ./launcher -run '^$' -bench LocalSaveRestore -benchtime 3x
+func BenchmarkLocalSaveRestore(b *testing.B) {
+	rows := 1000000
+	if v := os.Getenv("MLCTL_BENCH_ROWS"); v != "" {
+		fmt.Sscan(v, &rows)
+	}
+	l := NewLocal(b.TempDir(), mlctlBin)
+	ctx := context.Background()
+	b.Cleanup(func() {
+		recs, _ := l.List(context.Background())
+		for _, r := range recs {
+			l.Delete(context.Background(), r.Name)
+		}
+	})
+	var csv strings.Builder
+	csv.WriteString("id,amount,grade,city,flag\n")
+	rng := rand.New(rand.NewPCG(7, 7))
+	for i := 0; i < rows; i++ {
+		amount := strconv.FormatFloat(rng.NormFloat64()*1000, 'g', -1, 64)
+		if i%25 == 0 {
+			amount = "NA"
+		}
+		fmt.Fprintf(&csv, "%d,%s,%c,city%d,%d\n", i, amount, "ABCDEFG"[rng.IntN(7)], rng.IntN(300), rng.IntN(2))
+	}
+	path := filepath.Join(b.TempDir(), "big.csv")
+	if err := os.WriteFile(path, []byte(csv.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	run := func(c *api.Client, j *api.Job, err error) *api.Job {
+		b.Helper()
+		if err == nil {
+			j, err = c.WaitJob(ctx, j.ID, nil)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		return j
+	}
+	client := func(name string) *api.Client {
+		b.Helper()
+		if _, err := l.Launch(ctx, Spec{Name: name, Nodes: 2, MemoryBytes: 1 << 30}, true, nil); err != nil {
+			b.Fatal(err)
+		}
+		c, err := l.Client(ctx, name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return c
+	}
+	src := client("h4-bench-a")
+	j, err := src.ImportFrame(ctx, api.ImportRequest{Paths: []string{path}, Name: "big"})
+	run(src, j, err)
+	fi, _ := src.Frame(ctx, "big")
+	dir := filepath.Join(b.TempDir(), "saves")
+	var saveTime, restoreTime time.Duration
+	var size int64
+	var last string
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		j, err := src.Save(ctx, api.SaveRequest{Dir: dir})
+		sj := run(src, j, err)
+		saveTime += time.Since(start)
+		last = sj.Message
+		fmt.Sscanf(sj.Message[strings.LastIndex(sj.Message, "(")+1:], "%d", &size)
+		name := fmt.Sprintf("h4-bench-b%d", i)
+		dst := client(name)
+		start = time.Now()
+		j, err = dst.Restore(ctx, api.RestoreRequest{Dir: dir})
+		run(dst, j, err)
+		restoreTime += time.Since(start)
+		b.StopTimer()
+		l.Delete(ctx, name)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(saveTime.Milliseconds())/float64(b.N), "save-ms")
+	b.ReportMetric(float64(restoreTime.Milliseconds())/float64(b.N), "restore-ms")
+	b.ReportMetric(float64(size)/(1<<20), "save-MiB")
+	b.ReportMetric(float64(fi.MemBytes)/(1<<20), "frame-mem-MiB")
+	b.Logf("%d rows, %d chunks, %d bytes in memory; the save: %s", fi.Rows, fi.Chunks, fi.MemBytes, last)
 }
