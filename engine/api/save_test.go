@@ -16,8 +16,8 @@ func TestSaveJobError(t *testing.T) {
 	}
 	for msg, want := range map[string]int{
 		IntegrityText + " /s/x/frames/a/000001.chunk: the save recorded sha256 ab, the file has sha256 cd": errs.Integrity,
-		"no save in /home/u/.mlctl/clusters/demo/saves (there is no current.json)":                        errs.NotFound,
-		"node 1 loading frame a: connection refused":                                                      errs.Error,
+		"no save in /home/u/.mlctl/clusters/demo/saves (there is no current.json)":                         errs.NotFound,
+		"node 1 loading frame a: connection refused":                                                       errs.Error,
 	} {
 		err := SaveJobError(job(msg))
 		var je *JobError
