@@ -77,6 +77,9 @@ func (l *Leader) restore(ctx context.Context, st snapshot.Storage, dir string, p
 		}
 	}()
 
+	if err := l.checkFits(m); err != nil {
+		return nil, err
+	}
 	// Models first: small, and all checked before any frame is loaded.
 	progress(0, fmt.Sprintf("reading %d models", len(m.Models)))
 	models := map[string]*storedModel{}
@@ -146,6 +149,42 @@ func (l *Leader) restore(ctx context.Context, st snapshot.Storage, dir string, p
 // makes, so reductions send few partials, and frames of equal chunk counts
 // (a frame and its predictions) line up on the same nodes.
 func homeOf(i, chunks, n int) int { return i * n / chunks }
+
+// checkFits refuses a restore whose chunks cannot fit: per node, the bytes
+// it would hold (what it holds now and its share of the save) against the
+// memory limit it reports (GOMEMLIMIT, from the container size), when it
+// reports one.
+func (l *Leader) checkFits(m *snapshot.Manifest) error {
+	n := len(l.members)
+	need := make([]int64, n)
+	for _, f := range m.Frames {
+		for i, c := range f.Chunks {
+			need[homeOf(i, len(f.Chunks), n)] += c.MemBytes
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, f := range l.frames {
+		for _, c := range f.Chunks {
+			if c.Home >= 0 && c.Home < n {
+				need[c.Home] += c.Bytes
+			}
+		}
+	}
+	for i, h := range l.health {
+		if limit := h.hb.MemLimit; limit > 0 && need[i] > limit {
+			var total int64
+			for _, f := range m.Frames {
+				for _, c := range f.Chunks {
+					total += c.MemBytes
+				}
+			}
+			return fmt.Errorf("the save does not fit: node %d would hold %s of frames, over its memory limit of %s (the save's frames take %s in all); start the cluster with more nodes or more memory per node",
+				i, humanBytes(need[i]), humanBytes(limit), humanBytes(total))
+		}
+	}
+	return nil
+}
 
 // loadFrame has every node load its share of a saved frame under the name
 // tmp.

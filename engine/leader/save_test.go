@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -351,6 +352,16 @@ func TestRestoreRefusesDamage(t *testing.T) {
 		t.Errorf("a refused restore left models: %+v", ms)
 	}
 
+	// A save that cannot fit in the nodes' memory limit is refused before
+	// anything is loaded.
+	old := debug.SetMemoryLimit(4 << 10)
+	waitLimit(t, dst, 4<<10) // until the heartbeats report it
+	_, err = restore(t, dst.Client, dir)
+	debug.SetMemoryLimit(old)
+	if err == nil || !strings.Contains(err.Error(), "does not fit") || !strings.Contains(err.Error(), "more nodes or more memory") {
+		t.Errorf("restore over the memory limit: %v", err)
+	}
+
 	// The empty cluster's save writes nothing and keeps the current save.
 	cur0, _ := os.ReadFile(filepath.Join(dir, snapshot.CurrentFile))
 	if j := save(t, dst.Client, dir); j.Result != "" || !strings.Contains(j.Message, "no frames or models") || !strings.Contains(j.Message, filepath.Base(j0.Result)) {
@@ -379,4 +390,23 @@ func TestRestoreRefusesDamage(t *testing.T) {
 	if _, err := dst.Client.Save(ctx, api.SaveRequest{Dir: "hdfs:///user/x/saves"}); err == nil || !strings.Contains(err.Error(), "YARN") {
 		t.Errorf("hdfs dir on a cloud without HDFS: %v", err)
 	}
+}
+
+// waitLimit waits until every node reports the memory limit.
+func waitLimit(t *testing.T, c *proctest.Cloud, limit int64) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		st, err := c.Client.Cloud(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := true
+		for _, n := range st.Nodes {
+			all = all && n.MemLimit == limit
+		}
+		if all {
+			return
+		}
+	}
+	t.Fatalf("the nodes did not report the memory limit %d", limit)
 }
