@@ -58,7 +58,11 @@ func (e *ends) add(_ context.Context, x limits.End) error {
 	return nil
 }
 
-func (e *ends) list() []limits.End { e.mu.Lock(); defer e.mu.Unlock(); return append([]limits.End(nil), e.got...) }
+func (e *ends) list() []limits.End {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]limits.End(nil), e.got...)
+}
 
 func waitDone(t *testing.T, n *node.Node, what string) {
 	t.Helper()
@@ -208,7 +212,10 @@ func TestUptimeByRMLeavesTheEndToYARNUnlessSaving(t *testing.T) {
 	lim := limits.Limits{EndsAt: c.now().Add(time.Hour), MaxUptime: time.Hour, UptimeByRM: true}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { l.EnforceLimits(ctx, lim, LimitHooks{Ended: e.add, Poll: time.Millisecond, Now: c.now}); close(done) }()
+	go func() {
+		l.EnforceLimits(ctx, lim, LimitHooks{Ended: e.add, Poll: time.Millisecond, Now: c.now})
+		close(done)
+	}()
 	c.set(lim.EndsAt.Add(time.Hour))
 	time.Sleep(30 * time.Millisecond)
 	cancel()

@@ -107,7 +107,9 @@ func nodeRun(opts *NodeOptions) error {
 		if err != nil {
 			return err
 		}
-		pcfg.Ended = func(ctx context.Context, e limits.End) error { return peer.Call(ctx, opts.Rendezvous, am.PathEnd, e, nil) }
+		pcfg.Ended = func(ctx context.Context, e limits.End) error {
+			return peer.Call(ctx, opts.Rendezvous, am.PathEnd, e, nil)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
