@@ -2,7 +2,6 @@ package launcher
 
 import (
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -42,7 +41,7 @@ func checkEnv(env map[string]string) error {
 func nodeLimits(rec *Record) limits.Limits {
 	lim := limits.Limits{MaxIdle: rec.MaxIdle, MaxUptime: rec.MaxUptime, EndsAt: rec.EndsAt, Profile: rec.Profile, SaveOnStop: rec.SaveOnStop}
 	if rec.SaveOnStop {
-		lim.SaveDir = limitSaveDir(rec)
+		lim.SaveDir = SaveDir(rec)
 	}
 	return lim
 }
@@ -58,14 +57,4 @@ func nodeEnv(rec *Record, lim limits.Limits) map[string]string {
 		env[k] = v
 	}
 	return env
-}
-
-// limitSaveDir is where a limit stop saves the cluster: the brief's places
-// for saves (local $MLCTL_HOME/clusters/NAME/saves, yarn the user's HDFS
-// home); SaveDir (helper h4's) replaces it once merged.
-func limitSaveDir(rec *Record) string {
-	if rec.Backend == "yarn" {
-		return "hdfs:///user/" + rec.Owner + "/.mlctl/clusters/" + rec.Name + "/saves"
-	}
-	return filepath.Join(rec.Dir, "saves")
 }

@@ -11,7 +11,8 @@ import (
 // LimitHooks connect the leader's limit stops to the backend and to saving.
 type LimitHooks struct {
 	// Save saves the cloud's frames and models to dir before a limit stops
-	// it (the profile's cluster_save, when limits.Limits.SaveOnStop is set).
+	// it (the profile's cluster_save, when limits.Limits.SaveOnStop is set);
+	// engine/proc passes the leader's Save.
 	// nil means this engine cannot save: an idle stop is then put off (the
 	// data stays in memory), an uptime stop goes on, saying why.
 	Save func(ctx context.Context, dir string) error

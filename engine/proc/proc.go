@@ -72,7 +72,8 @@ func Run(ctx context.Context, cfg Config) error {
 	if lead.Index == self.Index {
 		l := leader.New(cfg.Node.Cluster, n, members, cfg.Leader, logger)
 		go l.Monitor(ctx)
-		go l.EnforceLimits(ctx, cfg.Limits, leader.LimitHooks{Ended: cfg.Ended})
+		save := func(ctx context.Context, dir string) error { _, err := l.Save(ctx, dir); return err }
+		go l.EnforceLimits(ctx, cfg.Limits, leader.LimitHooks{Ended: cfg.Ended, Save: save})
 		if err := cfg.Node.Rendezvous.PublishLeader(ctx, self); err != nil {
 			return fmt.Errorf("publishing the leader: %w", err)
 		}
