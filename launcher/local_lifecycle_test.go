@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/internal/errs"
 )
 
@@ -266,5 +267,54 @@ func TestEngineChecksumCache(t *testing.T) {
 	}
 	if err := verifyEngine(ctx, home, &EngineBinary{Version: "v3", SHA256: "xyz"}, other); errs.Code(err) != errs.Usage {
 		t.Errorf("a malformed sha256: %v", err)
+	}
+}
+
+// An idle stop of a cluster_save profile saves first; starting it again
+// and restoring brings the frame back.
+func TestLocalIdleStopSavesAndRestartRestores(t *testing.T) {
+	l := newLocal(t)
+	rec := launchSpec(t, l, Spec{Name: "keep", Nodes: 2, MemoryBytes: 256 << 20, VCores: 1, MaxIdle: 2 * time.Second, SaveOnStop: true, Profile: "p"})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c, err := l.Client(ctx, "keep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := filepath.Join(t.TempDir(), "d.csv")
+	os.WriteFile(csv, []byte("a,b\n1,x\n2,y\n3,\n"), 0o600)
+	j, err := c.ImportFrame(ctx, api.ImportRequest{Paths: []string{csv}, Name: "d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitJob(ctx, j.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	end := awaitEnd(t, l, "keep")
+	dir := SaveDir(rec)
+	if end.State != StateStopped || !strings.Contains(end.Diagnostics, "frames and models saved to "+dir) {
+		t.Fatalf("ended %s: %q", end.State, end.Diagnostics)
+	}
+	back, err := l.Restart(ctx, end.Spec(), true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.MaxIdle != 2*time.Second || !back.SaveOnStop {
+		t.Errorf("limits lost on restart: %+v", back)
+	}
+	c, err = l.Client(ctx, "keep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err = c.Restore(ctx, api.RestoreRequest{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitJob(ctx, j.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	f, err := c.Frame(ctx, "d")
+	if err != nil || f.Rows != 3 || f.Columns != 2 {
+		t.Fatalf("restored frame: %+v %v", f, err)
 	}
 }
