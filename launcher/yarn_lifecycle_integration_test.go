@@ -163,3 +163,37 @@ func TestYARNProfileLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// With cluster_save, the leader saves and ends the cloud just before the
+// lifetime YARN enforces: the cluster is expired, saved, and YARN did not
+// have to kill it.
+func TestYARNUptimeSavesAheadOfTheLifetime(t *testing.T) {
+	tc := testcluster.Secure(t)
+	y := newYARN(t, tc)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	rec := launchYARN(t, y, Spec{Name: "h3-uptime", Backend: "yarn", Nodes: 1, MemoryBytes: 256 << 20, VCores: 1,
+		MaxUptime: 40 * time.Second, SaveOnStop: true, Profile: "senior"})
+	var end *Record
+	var err error
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(500 * time.Millisecond) {
+		if end, err = y.Get(ctx, "h3-uptime"); err != nil {
+			t.Fatal(err)
+		}
+		if Ended(end.State) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("still running two minutes after a 40s max_uptime")
+		}
+	}
+	t.Logf("ended %s (%s) at +%s: %s", end.State, end.YARNState, end.StoppedAt.Sub(rec.CreatedAt).Round(time.Second), end.Diagnostics)
+	if end.State != StateExpired || end.YARNState != "FINISHED/SUCCEEDED" ||
+		!strings.HasPrefix(end.StopReason, "max_uptime 40s of profile senior ends at ") ||
+		!strings.Contains(end.StopReason, "saved to "+SaveDir(rec)) {
+		t.Fatalf("ended %s (%s): %q", end.State, end.YARNState, end.StopReason)
+	}
+	if st, err := y.web.Stat(ctx, "/user/"+tc.User+"/.mlctl/clusters/h3-uptime/saves/current.json"); err != nil || st.Length == 0 {
+		t.Errorf("no save on HDFS: %v", err)
+	}
+}
