@@ -1,15 +1,18 @@
 package launcher
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/mlctl/mlctl/hdfs"
 	"github.com/mlctl/mlctl/internal/hadoopconf"
@@ -39,19 +42,43 @@ func (y *YARN) stageBinary(ctx context.Context) (*staged, error) {
 		return nil, fmt.Errorf("checking the staged binary: %w", err)
 	}
 	if err != nil || st.Length != int64(len(data)) {
-		if err := y.web.Mkdirs(ctx, dir, 0o700); err != nil {
-			return nil, err
-		}
-		if err := y.web.WriteFileAtomic(ctx, path, data, 0o500); err != nil {
-			return nil, fmt.Errorf("staging the mlctl binary to %s: %w", path, err)
-		}
-		if st, err = y.web.Stat(ctx, path); err != nil {
+		if st, err = y.stageNew(ctx, dir, path, data, err == nil); err != nil {
 			return nil, err
 		}
 	}
 	y.pruneBinaries(ctx, dir, path)
 	return &staged{Path: path, URL: y.hdfsURL(path), Size: st.Length, Timestamp: st.ModificationTime}, nil
 }
+
+// stageNew writes data to path through a temporary file and a rename that
+// never replaces: a staged binary must not change once written, or YARN
+// refuses to localize it for a launch that read its modification time
+// before ("changed on src filesystem"). When another launch of the same
+// build staged it meanwhile, its file is used. broken says path holds a
+// file of the wrong size (a cut-short upload), which is removed first.
+func (y *YARN) stageNew(ctx context.Context, dir, path string, data []byte, broken bool) (*hdfs.FileStatus, error) {
+	if err := y.web.Mkdirs(ctx, dir, 0o700); err != nil {
+		return nil, err
+	}
+	tmp := fmt.Sprintf("%s/.%s.tmp-%d", dir, pathBase(path), time.Now().UnixNano())
+	if err := y.web.Create(ctx, tmp, func() io.Reader { return bytes.NewReader(data) }, 0o500, true); err != nil {
+		return nil, fmt.Errorf("staging the mlctl binary to %s: %w", path, err)
+	}
+	if broken {
+		y.web.Delete(ctx, path, false)
+	}
+	if err := y.web.Rename(ctx, tmp, path); err != nil {
+		y.web.Delete(ctx, tmp, false)
+		// Refused when path exists: another launch staged it first.
+		if st, serr := y.web.Stat(ctx, path); serr == nil && st.Length == int64(len(data)) {
+			return st, nil
+		}
+		return nil, fmt.Errorf("staging the mlctl binary to %s: %w", path, err)
+	}
+	return y.web.Stat(ctx, path)
+}
+
+func pathBase(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }
 
 // Staged builds kept: the newest KeepBinaries, and any a cluster that has not
 // ended here runs (YARN localizes the binary again for every container it
