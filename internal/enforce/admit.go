@@ -111,7 +111,8 @@ func (g *Gate) Admit(ctx context.Context, b Lister, ask Ask) (*Admission, error)
 		return nil, err
 	}
 	res := pol.Resolve(id)
-	backend := backendName(ask.Spec.Backend)
+	backend := DefaultBackend(pol, ask.Spec.Backend)
+	ask.Spec.Backend = backend
 	live, err := Live(ctx, b, backend, id.User)
 	if err != nil {
 		return nil, err
@@ -147,6 +148,18 @@ func (g *Gate) Admit(ctx context.Context, b Lister, ask Ask) (*Admission, error)
 		return nil, err
 	}
 	return adm, nil
+}
+
+// DefaultBackend is the backend a launch without --backend goes to: yarn
+// when the policy enables yarn and not the local backend, else local.
+func DefaultBackend(pol *profile.Policy, asked string) string {
+	switch {
+	case asked != "":
+		return asked
+	case pol.Backends.Yarn.Enabled && !pol.Backends.Local.Enabled:
+		return profile.BackendYarn
+	}
+	return profile.BackendLocal
 }
 
 // fill puts the filled request's sizes and queue into spec, keeping the
