@@ -34,13 +34,13 @@ type ExplainOptions struct {
 
 // Result is `explain --output json`: stable API.
 type Result struct {
-	User     string          `json:"user"`
-	Groups   []string        `json:"groups"`
-	Role     string          `json:"role"`
-	Profile  string          `json:"profile"`
-	Limits   *pshared.Limits `json:"limits"`
-	Allowed  bool            `json:"allowed"`
-	Reasons  []string        `json:"reasons"`
+	User     string           `json:"user"`
+	Groups   []string         `json:"groups"`
+	Role     string           `json:"role"`
+	Profile  string           `json:"profile"`
+	Limits   *profile.Profile `json:"limits"`
+	Allowed  bool             `json:"allowed"`
+	Reasons  []string         `json:"reasons"`
 	res      *profile.Resolution
 	dec      profile.Decision
 	liveNote string
@@ -161,8 +161,7 @@ func explain(ctx context.Context, opts *ExplainOptions) (*Result, error) {
 	}
 	if res.Profile != nil {
 		r.Profile = res.Profile.Name
-		l := pshared.NewLimits(res.Profile)
-		r.Limits = &l
+		r.Limits = res.Profile
 	}
 	r.dec = res.Check(req)
 	r.Allowed = r.dec.Allowed
@@ -265,4 +264,3 @@ func limitPairs(pr *profile.Profile) [][2]string {
 		{"engines", engines},
 	}
 }
-

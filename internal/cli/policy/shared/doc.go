@@ -1,5 +1,3 @@
-// Package shared holds what the policy verbs share: the policy as it is
-// printed (the file's own keys, sizes and durations in the file's units, so
-// `policy show` output is itself a valid policy) and reading a policy file
-// for a verb.
+// Package shared holds what the policy verbs share: reading a policy file
+// for a verb, and naming where the policy in force came from.
 package shared

@@ -8,6 +8,7 @@ import (
 	"github.com/mlctl/mlctl/internal/iostreams"
 	"github.com/mlctl/mlctl/profile"
 	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
 )
 
 // ShowOptions configures `policy show`.
@@ -61,5 +62,13 @@ func Run(opts *ShowOptions) error {
 		format = cmdutil.OutputYAML // a table of a policy is its YAML
 		fmt.Fprintln(opts.IO.Out, "# "+from)
 	}
-	return cmdutil.WriteData(opts.IO.Out, format, shared.NewView(pol))
+	if format == cmdutil.OutputJSON {
+		return cmdutil.WriteData(opts.IO.Out, format, pol)
+	}
+	enc := yaml.NewEncoder(opts.IO.Out)
+	enc.SetIndent(2)
+	if err := enc.Encode(pol); err != nil {
+		return fmt.Errorf("encoding the policy: %w", err)
+	}
+	return enc.Close()
 }
