@@ -51,4 +51,3 @@ func TestComputeWindowAndRelaunch(t *testing.T) {
 		t.Fatalf("%+v", rows)
 	}
 }
-
