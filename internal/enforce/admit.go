@@ -215,8 +215,13 @@ func applyProfile(spec *launcher.Spec, pol *profile.Policy, pr *profile.Profile,
 	}
 	// Engine builds live on HDFS: a local cluster runs one only when the
 	// policy names a local file for it.
-	if e != nil && (backend == profile.BackendYarn || strings.HasPrefix(e.Path, "/")) {
+	switch {
+	case e == nil:
+	case backend == profile.BackendYarn || strings.HasPrefix(e.Path, "/"):
 		spec.Engine = &launcher.EngineBinary{Version: e.Name, Path: e.Path, SHA256: strings.ToLower(e.SHA256)}
+	case engine != "":
+		return errs.New(errs.Usage, fmt.Errorf("engine %s is a build on HDFS (%s): local clusters cannot run it", e.Name, e.Path),
+			"leave out --engine on the local backend (its nodes run this mlctl), or launch with --backend yarn")
 	}
 	return nil
 }
