@@ -93,7 +93,7 @@ func Diff(old, new *Policy) []string {
 	}
 	change(add, "naming: YARN application prefix", old.Naming.AppPrefix, new.Naming.AppPrefix)
 	change(add, "naming: audit log", old.Naming.AuditLog, new.Naming.AuditLog)
-	change(add, "contact", old.ContactText(), new.ContactText())
+	change(add, "contact", old.Contact, new.Contact)
 	sort.Strings(out)
 	return slices.Compact(out)
 }

@@ -24,9 +24,31 @@ func Parse(name string, data []byte) (*Policy, error) {
 		d.validate(p)
 	}
 	if len(d.ps) > 0 {
-		return nil, d.ps.sorted()
+		return nil, clamp(d.ps, data).sorted()
 	}
 	return p, nil
+}
+
+// clamp keeps every position inside data: the YAML parser places some
+// problems (an empty document after ---) just past the end.
+func clamp(ps Problems, data []byte) Problems {
+	lines := bytes.Split(data, []byte("\n"))
+	for i := range ps {
+		p := &ps[i]
+		if p.Line < 1 {
+			p.Line, p.Col = 1, 1
+		}
+		if p.Line > len(lines) {
+			p.Line, p.Col = len(lines), len([]rune(string(lines[len(lines)-1])))+1
+		}
+		if n := len([]rune(string(lines[p.Line-1]))) + 1; p.Col > n {
+			p.Col = n
+		}
+		if p.Col < 1 {
+			p.Col = 1
+		}
+	}
+	return ps
 }
 
 // explicit records which optional values the file gave, where a zero value
@@ -63,6 +85,11 @@ func (d *decoder) decodeDocument(data []byte) (*Policy, *explicit) {
 		return nil, nil
 	}
 	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		d.problem(root, "the policy must be a mapping of keys (apiVersion, kind, roles, profiles, ...), got "+kindName(root),
+			"start it with: apiVersion: "+APIVersion)
+		return nil, nil
+	}
 	p := &Policy{}
 	set := &explicit{
 		nodesMin: map[int]bool{}, nodesDefault: map[int]bool{}, memDefault: map[int]bool{},
@@ -84,9 +111,6 @@ func (d *decoder) decodeDocument(data []byte) (*Policy, *explicit) {
 			})
 		}},
 	})
-	if root.Kind != yaml.MappingNode {
-		return nil, nil
-	}
 	switch {
 	case p.APIVersion == "" && d.pos["apiVersion"] == (position{}):
 		d.problem(root, "missing apiVersion", "add apiVersion: "+APIVersion+" as the first line")

@@ -77,9 +77,17 @@ func (d *decoder) checkReach(p *Policy) {
 				why = append(why, fmt.Sprintf("user %s is disabled", s.name))
 				continue
 			}
-			if s.group && s.name != Everyone && p.GroupMapping != nil && len(membersOf(p, s.name)) == 0 {
-				why = append(why, fmt.Sprintf("group_mapping puts nobody in group %s", s.name))
-				continue
+			if s.group && s.name != Everyone && p.GroupMapping != nil {
+				members := membersOf(p, s.name)
+				active := slices.DeleteFunc(slices.Clone(members), func(u string) bool { return slices.Contains(p.Roles.Disabled, u) })
+				switch {
+				case len(members) == 0:
+					why = append(why, fmt.Sprintf("group_mapping puts nobody in group %s", s.name))
+					continue
+				case len(active) == 0:
+					why = append(why, fmt.Sprintf("every member of group %s (%s) is disabled", s.name, strings.Join(members, ", ")))
+					continue
+				}
 			}
 			var by []string
 			for j := range p.Profiles {
