@@ -136,7 +136,7 @@ func (g *Gate) Admit(ctx context.Context, b Lister, ask Ask) (*Admission, error)
 	adm.Spec = spec
 	if !dec.Allowed {
 		reason := denialWords(dec)
-		if err := adm.log.append(g, adm.record(audit.OutcomeDenied, reason)); err != nil {
+		if err := adm.log.Append(adm.record(audit.OutcomeDenied, reason)); err != nil {
 			g.warn("%v", err)
 		}
 		return nil, deniedError(ask.Action, spec.Name, pol, res, dec)
@@ -238,7 +238,7 @@ func (a *Admission) Done(g *Gate, rec *launcher.Record, err error) error {
 			r.Queue = rec.Queue
 		}
 	}
-	if werr := a.log.append(g, r); werr != nil {
+	if werr := a.log.Append(r); werr != nil {
 		if a.log.strict {
 			return errs.New(errs.Error, fmt.Errorf("the %s of %s is not in the audit log: %w", a.action, a.Spec.Name, werr),
 				"tell "+a.Resolution.Contact+"; the cluster is running")
