@@ -45,6 +45,10 @@ func (l *Leader) saveRoutes() {
 			if err != nil {
 				return "", err
 			}
+			if res.Skipped != "" {
+				p.Set(1, res.Skipped)
+				return "", nil
+			}
 			p.Set(1, saveSummary(&res.SaveResult))
 			return res.Location, nil
 		}))
@@ -168,6 +172,17 @@ func (l *Leader) save(ctx context.Context, st snapshot.Storage, dir string, prog
 		return nil, fmt.Errorf("cannot save an unhealthy cloud: %w", err)
 	}
 	frames, models := l.saveSet()
+	if len(frames) == 0 && len(models) == 0 {
+		// An empty cluster (say, one whose restore failed) must not push a
+		// good save out.
+		why := "it holds no frames or models, so no save was written"
+		if prev, err := snapshot.ReadCurrent(ctx, st); err == nil {
+			why += "; the previous save " + prev.Save + " stays the one to restore"
+		}
+		l.log.Printf("save: %s", why)
+		return &saved{SaveResult: api.SaveResult{Dir: dir, Nodes: len(l.members), Created: time.Now().UTC(), Skipped: why},
+			manifest: &snapshot.Manifest{}}, nil
+	}
 	now := time.Now().UTC()
 	name := snapshot.NewSaveName(now)
 	m := &snapshot.Manifest{Format: snapshot.Format, FormatVersion: snapshot.FormatVersion, MlctlVersion: snapshot.Version(),
@@ -176,8 +191,15 @@ func (l *Leader) save(ctx context.Context, st snapshot.Storage, dir string, prog
 	if perr != nil && !errors.Is(perr, snapshot.ErrNoSave) {
 		l.log.Printf("save: the previous save is unreadable, it will be replaced: %v", perr)
 	}
+	complete := false // every file written and checked
 	defer func() {
 		if err == nil {
+			return
+		}
+		if complete {
+			// Replacing current.json failed part-way: on HDFS it or its
+			// .next may already name this save, so the save stays.
+			err = fmt.Errorf("save %s is complete, but pointing %s at it failed (restore uses the save it names, this one or the previous): %w", st.Where(name), st.Where(snapshot.CurrentFile), err)
 			return
 		}
 		// Remove what this save wrote; current.json was not touched.
@@ -231,16 +253,23 @@ func (l *Leader) save(ctx context.Context, st snapshot.Storage, dir string, prog
 		return nil, err
 	}
 	// The save is complete: only now does current.json point at it.
+	complete = true
 	if err := snapshot.WriteCurrent(ctx, st, &snapshot.Current{Save: name, ManifestSHA256: snapshot.Sum(mdata), Written: time.Now().UTC()}); err != nil {
 		return nil, err
 	}
-	keep := []string{name}
-	if prev != nil {
-		keep = append(keep, prev.Save)
-	}
-	pruned, perr := snapshot.Prune(ctx, st, keep...)
-	if perr != nil {
-		l.log.Printf("save: removing older saves: %v", perr)
+	// Older saves go, but the previous one (a crash between the steps above
+	// is then safe). With an unreadable current.json nothing is removed:
+	// the user may want one of them back.
+	var pruned []string
+	if perr == nil || errors.Is(perr, snapshot.ErrNoSave) {
+		keep := []string{name}
+		if prev != nil {
+			keep = append(keep, prev.Save)
+		}
+		var err error
+		if pruned, err = snapshot.Prune(ctx, st, keep...); err != nil {
+			l.log.Printf("save: removing older saves: %v", err)
+		}
 	}
 	res := &saved{manifest: m, SaveResult: resultOf(dir, st, name, m)}
 	res.Pruned = pruned
@@ -329,19 +358,29 @@ func writeChecked(ctx context.Context, st snapshot.Storage, rel string, data []b
 	return snapshot.Verify(st.Where(rel), back, int64(len(data)), snapshot.Sum(data))
 }
 
-// encodeModel is the engine's own form of a model: everything export
-// serves (description, schema, body, threshold, lineage, profile), from
-// which predict and export work again after a restore.
+// savedModel is a model file: everything export serves (description,
+// schema, binary body, threshold, lineage, profile) and the scoring form as
+// the engine holds it, whose JSON keeps what the body's layout does not
+// (an empty list and a missing one). From it, predict, export and model
+// show work after a restore as before.
+type savedModel struct {
+	api.ModelExport
+	Scoring json.RawMessage `json:"scoring"`
+}
+
 func encodeModel(m *storedModel) ([]byte, error) {
 	body, err := scoring.EncodeBody(m.out.Model)
 	if err != nil {
 		return nil, err
 	}
-	ex := api.ModelExport{Model: m.out.Info, Schema: *m.out.Model.ModelSchema(), Body: body, Sources: m.out.Sources, Profile: m.out.Profile}
+	sm := savedModel{ModelExport: api.ModelExport{Model: m.out.Info, Schema: *m.out.Model.ModelSchema(), Body: body, Sources: m.out.Sources, Profile: m.out.Profile}}
 	if !math.IsNaN(m.out.Threshold) {
-		ex.Threshold = api.NumberPtr(m.out.Threshold)
+		sm.Threshold = api.NumberPtr(m.out.Threshold)
 	}
-	return json.Marshal(&ex)
+	if sm.Scoring, err = json.Marshal(m.out.Model); err != nil {
+		return nil, err
+	}
+	return json.Marshal(&sm)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -162,13 +163,16 @@ func TestSaveRestoreAcrossNodeCounts(t *testing.T) {
 	src.Train(t, api.TrainRequest{Algo: "gbm", ModelID: "g", Frame: "air_0", Valid: "air_1", Target: "IsDelayed", Seed: 5,
 		GBM: &api.GBMParams{NTrees: 8, MaxDepth: 4}}, 2*time.Minute)
 	src.Train(t, api.TrainRequest{Algo: "glm", ModelID: "l", Frame: "air_0", Target: "Distance"}, 2*time.Minute)
+	// Trees without categorical splits (no cats lists) come back as they were.
+	src.Train(t, api.TrainRequest{Algo: "gbm", ModelID: "num", Frame: "air_0", Target: "Distance", Seed: 2,
+		Ignore: []string{"Month", "DayofMonth", "DayOfWeek", "UniqueCarrier", "Origin", "Dest"}, GBM: &api.GBMParams{NTrees: 3, MaxDepth: 3}}, 2*time.Minute)
 	predict(t, src.Client, "g", "air_1", "pred_g")
 	want := stateOf(t, src)
-	if len(want.frames) != 4 || len(want.models) != 2 {
+	if len(want.frames) != 4 || len(want.models) != 3 {
 		t.Fatalf("setup: %d frames, %d models", len(want.frames), len(want.models))
 	}
 	j := save(t, src.Client, dir)
-	if !strings.HasPrefix(j.Result, dir+string(filepath.Separator)) || !strings.Contains(j.Message, "4 frames") || !strings.Contains(j.Message, "2 models") {
+	if !strings.HasPrefix(j.Result, dir+string(filepath.Separator)) || !strings.Contains(j.Message, "4 frames") || !strings.Contains(j.Message, "3 models") {
 		t.Errorf("save job: result %q message %q", j.Result, j.Message)
 	}
 	checkSaveFiles(t, dir, j.Result)
@@ -298,6 +302,35 @@ func TestInterruptedSaveKeepsPrevious(t *testing.T) {
 	if len(names) != 2 || filepath.Join(dir, names[0]) != second.Result || filepath.Join(dir, names[1]) != third.Result {
 		t.Errorf("after three saves: %v, want %s and %s", names, second.Result, third.Result)
 	}
+
+	// Writing current.json fails: the complete save stays (on HDFS the
+	// pointer may already name it), current.json is as it was.
+	cur1, _ := os.ReadFile(filepath.Join(dir, snapshot.CurrentFile))
+	snapshot.BeforeWrite = func(rel string) error {
+		if rel == snapshot.CurrentFile {
+			return errors.New("quota exceeded (injected)")
+		}
+		return nil
+	}
+	j, err = runJob(t, src.Client, func(ctx context.Context) (*api.Job, error) { return src.Client.Save(ctx, api.SaveRequest{Dir: dir}) })
+	snapshot.BeforeWrite = nil
+	if err == nil || !strings.Contains(j.Error, "is complete") || !strings.Contains(j.Error, "quota exceeded") {
+		t.Errorf("failed pointer update: %v %+v", err, j)
+	}
+	if cur, _ := os.ReadFile(filepath.Join(dir, snapshot.CurrentFile)); !bytes.Equal(cur, cur1) || len(saveDirs(t, dir)) != 3 {
+		t.Errorf("after a failed pointer update: current.json %s, saves %v", cur, saveDirs(t, dir))
+	}
+
+	// A damaged current.json is replaced, and no older save is removed
+	// (one of them may be the one the user wants back).
+	os.WriteFile(filepath.Join(dir, snapshot.CurrentFile), []byte("{garbage"), 0o600)
+	save(t, src.Client, dir)
+	if n := len(saveDirs(t, dir)); n != 4 {
+		t.Errorf("a save over a damaged current.json left %d saves, want all 4", n)
+	}
+	if _, err := restore(t, proctest.Start(t, 1, 0).Client, dir); err != nil {
+		t.Errorf("restore after replacing a damaged current.json: %v", err)
+	}
 }
 
 func saveDirs(t *testing.T, dir string) []string {
@@ -324,6 +357,7 @@ func TestRestoreRefusesDamage(t *testing.T) {
 	src.Import(t, api.ImportRequest{Paths: []string{airline(t)}, Name: "air"})
 	src.Train(t, api.TrainRequest{Algo: "gbm", ModelID: "g", Frame: "air", Target: "IsDelayed", GBM: &api.GBMParams{NTrees: 2, MaxDepth: 2}}, time.Minute)
 	j := save(t, src.Client, dir)
+	j0 := j
 	victim := filepath.Join(j.Result, "frames", "air", "000001.chunk")
 	data, err := os.ReadFile(victim)
 	if err != nil {
@@ -347,6 +381,25 @@ func TestRestoreRefusesDamage(t *testing.T) {
 		t.Errorf("a refused restore left models: %+v", ms)
 	}
 
+	// A save that cannot fit in the nodes' memory limit is refused before
+	// anything is loaded.
+	old := debug.SetMemoryLimit(4 << 10)
+	waitLimit(t, dst, 4<<10) // until the heartbeats report it
+	_, err = restore(t, dst.Client, dir)
+	debug.SetMemoryLimit(old)
+	if err == nil || !strings.Contains(err.Error(), "does not fit") || !strings.Contains(err.Error(), "more nodes or more memory") {
+		t.Errorf("restore over the memory limit: %v", err)
+	}
+
+	// The empty cluster's save writes nothing and keeps the current save.
+	cur0, _ := os.ReadFile(filepath.Join(dir, snapshot.CurrentFile))
+	if j := save(t, dst.Client, dir); j.Result != "" || !strings.Contains(j.Message, "no frames or models") || !strings.Contains(j.Message, filepath.Base(j0.Result)) {
+		t.Errorf("save of an empty cluster: %+v", j)
+	}
+	if cur, _ := os.ReadFile(filepath.Join(dir, snapshot.CurrentFile)); !bytes.Equal(cur, cur0) || len(saveDirs(t, dir)) != 1 {
+		t.Errorf("the save of an empty cluster changed the saves: %s %v", cur, saveDirs(t, dir))
+	}
+
 	// A damaged manifest is refused the same way.
 	mpath := filepath.Join(j.Result, snapshot.ManifestFile)
 	m, _ := os.ReadFile(mpath)
@@ -366,4 +419,23 @@ func TestRestoreRefusesDamage(t *testing.T) {
 	if _, err := dst.Client.Save(ctx, api.SaveRequest{Dir: "hdfs:///user/x/saves"}); err == nil || !strings.Contains(err.Error(), "YARN") {
 		t.Errorf("hdfs dir on a cloud without HDFS: %v", err)
 	}
+}
+
+// waitLimit waits until every node reports the memory limit.
+func waitLimit(t *testing.T, c *proctest.Cloud, limit int64) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		st, err := c.Client.Cloud(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := true
+		for _, n := range st.Nodes {
+			all = all && n.MemLimit == limit
+		}
+		if all {
+			return
+		}
+	}
+	t.Fatalf("the nodes did not report the memory limit %d", limit)
 }
