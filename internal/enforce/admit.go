@@ -110,6 +110,9 @@ func (g *Gate) Admit(ctx context.Context, b Lister, ask Ask) (*Admission, error)
 	if err != nil {
 		return nil, err
 	}
+	if err := g.checkOverride(ctx, pol, id); err != nil {
+		return nil, err
+	}
 	res := pol.Resolve(id)
 	backend := DefaultBackend(pol, ask.Spec.Backend)
 	ask.Spec.Backend = backend

@@ -24,6 +24,10 @@ type Gate struct {
 	Home string
 	// Warn receives warnings (an unwritable local audit log).
 	Warn func(format string, a ...any)
+	// Installed is the gateway's installed policy ("" =
+	// profile.DefaultPath): while it exists, only its admins may launch
+	// under another one.
+	Installed string
 }
 
 // FromFactory builds the Gate of a command from its Factory.
