@@ -289,7 +289,7 @@ func TestOverrideOfTheInstalledPolicy(t *testing.T) {
 		if errs.Code(err) != c.code {
 			t.Errorf("%s: code %d (%v)", c.user, errs.Code(err), err)
 		}
-		if c.code == errs.Denied && !strings.Contains(err.Error(), "only its admins may launch under another policy") {
+		if c.code == errs.Denied && !strings.Contains(err.Error(), "only its admins may act under another policy") {
 			t.Errorf("%s: %v", c.user, err)
 		}
 	}

@@ -120,6 +120,9 @@ func (g *Gate) RequireAdmin(ctx context.Context, what string) (*profile.Policy, 
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := g.checkOverride(ctx, pol, id); err != nil {
+		return nil, nil, err
+	}
 	res := pol.Resolve(id)
 	if res.Role != profile.RoleAdmin {
 		why := res.RoleRule

@@ -45,7 +45,7 @@ func (g *Gate) checkOverride(ctx context.Context, pol *profile.Policy, id profil
 		return nil
 	}
 	return errs.New(errs.Denied,
-		fmt.Errorf("this gateway's policy is %s; only its admins may launch under another policy (%s, from --policy or $%s)", path, pol.Source, profile.EnvPolicy),
+		fmt.Errorf("this gateway's policy is %s; only its admins may act under another policy (%s, from --policy or $%s)", path, pol.Source, profile.EnvPolicy),
 		"leave out --policy and unset "+profile.EnvPolicy+"; see your limits with: mlctl policy explain")
 }
 
