@@ -303,3 +303,4 @@ func TestOverrideOfTheInstalledPolicy(t *testing.T) {
 		t.Errorf("installed policy: %v", err)
 	}
 }
+
