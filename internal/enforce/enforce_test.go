@@ -303,4 +303,3 @@ func TestOverrideOfTheInstalledPolicy(t *testing.T) {
 		t.Errorf("installed policy: %v", err)
 	}
 }
-
