@@ -1,15 +1,18 @@
 package launcher
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/mlctl/mlctl/hdfs"
 	"github.com/mlctl/mlctl/internal/hadoopconf"
@@ -42,15 +45,42 @@ func (y *YARN) stageBinary(ctx context.Context) (*staged, error) {
 		if err := y.web.Mkdirs(ctx, dir, 0o700); err != nil {
 			return nil, err
 		}
-		if err := y.web.WriteFileAtomic(ctx, path, data, 0o500); err != nil {
+		if st, err = y.stageOnce(ctx, path, data, err == nil); err != nil {
 			return nil, fmt.Errorf("staging the mlctl binary to %s: %w", path, err)
-		}
-		if st, err = y.web.Stat(ctx, path); err != nil {
-			return nil, err
 		}
 	}
 	y.pruneBinaries(ctx, dir, path)
 	return &staged{Path: path, URL: y.hdfsURL(path), Size: st.Length, Timestamp: st.ModificationTime}, nil
+}
+
+// stageOnce writes data to path through a temporary file and a rename
+// that never replaces a copy another launch staged meanwhile: YARN checks
+// the timestamp of a local resource, so replacing the file under a launch
+// that already took its timestamp fails that launch's localization
+// ("changed on src filesystem"). damaged: path holds a wrong-sized copy,
+// which is removed first.
+func (y *YARN) stageOnce(ctx context.Context, path string, data []byte, damaged bool) (*hdfs.FileStatus, error) {
+	// Not named mlctl-*: pruneBinaries must never take it for a build.
+	i := strings.LastIndex(path, "/")
+	tmp := fmt.Sprintf("%s/.%s.tmp-%d", path[:i], path[i+1:], time.Now().UnixNano())
+	if err := y.web.Create(ctx, tmp, func() io.Reader { return bytes.NewReader(data) }, 0o500, true); err != nil {
+		return nil, err
+	}
+	if damaged {
+		y.web.Delete(ctx, path, false)
+	}
+	rerr := y.web.Rename(ctx, tmp, path)
+	if rerr != nil {
+		y.web.Delete(ctx, tmp, false)
+	}
+	st, err := y.web.Stat(ctx, path)
+	if err != nil {
+		return nil, errors.Join(rerr, err)
+	}
+	if st.Length != int64(len(data)) {
+		return nil, fmt.Errorf("%s holds %d bytes, the binary %d", path, st.Length, len(data))
+	}
+	return st, nil // ours, or the same build another launch staged first
 }
 
 // Staged builds kept: the newest KeepBinaries, and any a cluster that has not
