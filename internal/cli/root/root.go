@@ -3,11 +3,13 @@ package root
 import (
 	"fmt"
 
+	"github.com/mlctl/mlctl/internal/cli/admin"
 	"github.com/mlctl/mlctl/internal/cli/cluster"
 	"github.com/mlctl/mlctl/internal/cli/frame"
 	"github.com/mlctl/mlctl/internal/cli/job"
 	"github.com/mlctl/mlctl/internal/cli/keygen"
 	"github.com/mlctl/mlctl/internal/cli/model"
+	"github.com/mlctl/mlctl/internal/cli/policy"
 	"github.com/mlctl/mlctl/internal/cli/predict"
 	"github.com/mlctl/mlctl/internal/cli/quickstart"
 	"github.com/mlctl/mlctl/internal/cli/score"
@@ -59,6 +61,8 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 denied by policy, 4 authentication
 	pf := cmd.PersistentFlags()
 	pf.BoolVarP(&f.Verbose, "verbose", "v", false, "say more about what is happening, and show error causes")
 	pf.BoolVar(&noColor, "no-color", false, "no colour in output (also: NO_COLOR=1)")
+	pf.StringVar(&f.PolicyFile, "policy", "", "the policy file (default $MLCTL_POLICY, else /etc/mlctl/policy.yaml if it exists, else the built-in local policy)")
+	pf.BoolVar(&f.InsecurePolicy, "insecure-policy", false, "use a policy file others could have changed (development only)")
 
 	cmd.AddCommand(
 		cluster.NewCmdCluster(f),
@@ -71,6 +75,8 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 denied by policy, 4 authentication
 		quickstart.NewCmdQuickstart(f, nil),
 		version.NewCmdVersion(f, nil),
 		keygen.NewCmdKeygen(f, nil),
+		policy.NewCmdPolicy(f),
+		admin.NewCmdAdmin(f),
 	)
 	cmd.AddCommand(extra...)
 	return cmd
