@@ -8,6 +8,10 @@ import (
 	"github.com/mlctl/mlctl/internal/errs"
 )
 
+// NotASetting, as a flag annotation, keeps Apply off a flag that shares a
+// setting's name but not its meaning (config list's own --output).
+const NotASetting = "mlctl/not-a-setting"
+
 // Apply binds cmd's flags to their settings and sets every flag that was not
 // given on the command line to the value from the environment or a file, so
 // the command sees flag > env > user file > system file > default without
@@ -20,7 +24,7 @@ func (s *Settings) Apply(cmd *cobra.Command) error {
 	fs := cmd.Flags()
 	for _, k := range keys {
 		fl := fs.Lookup(k.Flag)
-		if fl == nil || (k.FlagType != "" && fl.Value.Type() != k.FlagType) {
+		if fl == nil || (k.FlagType != "" && fl.Value.Type() != k.FlagType) || fl.Annotations[NotASetting] != nil {
 			continue
 		}
 		if k.when != nil && !k.when(fs) {

@@ -119,7 +119,7 @@ func Parse(path string, data []byte) *File {
 		return f
 	}
 	if err != nil {
-		f.syntax(err)
+		f.syntax(err, data)
 		return f
 	}
 	var extra yaml.Node
@@ -129,7 +129,7 @@ func Parse(path string, data []byte) *File {
 			Hint: "remove the '---' and what follows, or merge it into the first document"})
 		return f
 	} else if !errors.Is(err, io.EOF) {
-		f.syntax(err)
+		f.syntax(err, data)
 		return f
 	}
 	root := &doc
@@ -152,13 +152,19 @@ func Parse(path string, data []byte) *File {
 	return f
 }
 
-func (f *File) syntax(err error) {
+// syntax records a YAML syntax error. yaml.v3 gives its line only; a tab,
+// the commonest mistake, is also given its column.
+func (f *File) syntax(err error, data []byte) {
 	f.Syntax = true
 	p := Problem{File: f.Path, Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: "),
-		Hint: "a config file is lines of key: value; yaml.v3 gives no column for syntax errors, look at the start of that line (tabs are not allowed for indentation)"}
+		Hint: "a config file is lines of key: value, indented with spaces (never tabs)"}
 	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
 		p.Line, _ = strconv.Atoi(m[1])
 		p.Msg = "not valid YAML: " + m[2]
+		lines := strings.Split(string(data), "\n")
+		if strings.Contains(m[2], "tab") && p.Line <= len(lines) {
+			p.Col = strings.IndexByte(lines[p.Line-1], '\t') + 1
+		}
 	}
 	f.add(p)
 }

@@ -29,7 +29,7 @@ func TestFileProblems(t *testing.T) {
 		{"relative keytab", "keytab: alice.keytab\n", []string{"cfg.yaml:1:9: keytab:", "relative path"}, nil},
 		{"twice", "cluster: a\ncluster: b\n", []string{"cfg.yaml:2:1: cluster is set twice (first on line 1)"}, nil},
 		{"not YAML", "cluster: demo\noutput: [json\n", []string{"cfg.yaml:", "not valid YAML"}, nil},
-		{"tab indentation", "cluster: demo\n\tbackend: yarn\n", []string{"cfg.yaml:2: not valid YAML"}, nil},
+		{"tab indentation", "cluster: demo\n\tbackend: yarn\n", []string{"cfg.yaml:2:1: not valid YAML", "never tabs"}, nil},
 		{"not a mapping", "- cluster\n- demo\n", []string{"cfg.yaml:1:1: the file must be a mapping of settings"}, nil},
 		{"plain text", "hello world\n", []string{"cfg.yaml:1:1: the file must be a mapping", "cluster: demo"}, nil},
 		{"two documents", "cluster: a\n---\ncluster: b\n", []string{"cfg.yaml:2:1: a second YAML document"}, nil},
@@ -144,4 +144,3 @@ func TestUserPath(t *testing.T) {
 		t.Error(config.SystemPath())
 	}
 }
-
