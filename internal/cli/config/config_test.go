@@ -128,8 +128,7 @@ func TestSetGetUnset(t *testing.T) {
 	if string(b) != "cluster: demo\n" {
 		t.Errorf("file %q", b)
 	}
-	// get reads the files afresh only in a new run; here the loaded settings
-	// answer, so load again as the next mlctl would.
+	// The next mlctl run loads the files again.
 	s, _ := config.Load(src)
 	f.Settings = s
 	ios2 := f.IOStreams
@@ -191,5 +190,20 @@ func TestPath(t *testing.T) {
 	clitest.Exec(NewCmdConfig(f), "path", "--system")
 	if got := clitest.Out(ios); got != src.User+"\n"+src.System+"\n" {
 		t.Errorf("%q", got)
+	}
+}
+
+func TestSetKeytabWarns(t *testing.T) {
+	f, ios, src := setup(t, "", "")
+	kt := filepath.Join(t.TempDir(), "alice.keytab")
+	os.WriteFile(kt, []byte("x"), 0o644)
+	if err := clitest.Exec(NewCmdConfig(f), "set", "keytab", kt); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(clitest.ErrOut(ios), "readable by others") || !strings.Contains(clitest.ErrOut(ios), "chmod 600 "+kt) {
+		t.Errorf("stderr %q", clitest.ErrOut(ios))
+	}
+	if b, _ := os.ReadFile(src.User); string(b) != "keytab: "+kt+"\n" {
+		t.Errorf("file %q", b)
 	}
 }
