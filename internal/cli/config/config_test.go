@@ -11,6 +11,7 @@ import (
 	"github.com/mlctl/mlctl/internal/config"
 	"github.com/mlctl/mlctl/internal/errs"
 	"github.com/mlctl/mlctl/internal/iostreams"
+	"github.com/spf13/cobra"
 )
 
 // setup gives a Factory whose settings come from fresh files with this
@@ -205,5 +206,30 @@ func TestSetKeytabWarns(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(src.User); string(b) != "keytab: "+kt+"\n" {
 		t.Errorf("file %q", b)
+	}
+}
+
+func TestCompletion(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"__complete", "config", "set", ""}, "cluster\t"},
+		{[]string{"__complete", "config", "set", "backend", ""}, "local\nyarn\n:4\n"},
+		{[]string{"__complete", "config", "set", "no_color", ""}, "true\nfalse\n:4\n"},
+		{[]string{"__complete", "config", "get", ""}, "keytab\t"},
+	} {
+		f, _, _ := setup(t, "", "")
+		root := &cobra.Command{Use: "mlctl"}
+		root.AddCommand(NewCmdConfig(f))
+		var out strings.Builder
+		root.SetOut(&out)
+		root.SetArgs(c.args)
+		if err := root.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), c.want) {
+			t.Errorf("%v: %q lacks %q", c.args, out.String(), c.want)
+		}
 	}
 }
