@@ -120,7 +120,7 @@ func Load(src Sources) (*Settings, error) {
 			// Viper reads the variable itself; it is bound only when valid,
 			// so a bad one is reported, never used.
 			if err := k.Check(ev); err != nil {
-				s.Env = append(s.Env, Problem{File: k.Env(), Key: k.Name, Msg: fmt.Sprintf("%s (setting %s): %v", k.Env(), k.Name, err), Hint: valueHint(k)})
+				s.Env = append(s.Env, Problem{File: k.Env(), Key: k.Name, Msg: fmt.Sprintf("setting %s: %v", k.Name, err), Hint: valueHint(k)})
 				continue
 			}
 			s.env[k.Name] = ev
