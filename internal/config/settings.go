@@ -97,9 +97,10 @@ type Settings struct {
 	// Env lists the problems of MLCTL_* variables (bad values).
 	Env Problems
 
-	v     *viper.Viper
-	env   map[string]string      // the valid MLCTL_* values
-	flags map[string]*pflag.Flag // flags bound by Apply
+	v       *viper.Viper
+	env     map[string]string      // the valid MLCTL_* values
+	flags   map[string]*pflag.Flag // flags bound by Apply
+	applied []Applied
 }
 
 // Load reads both files and the environment. Problems in them do not make

@@ -168,3 +168,17 @@ func TestRootPrincipalNeedsKeytab(t *testing.T) {
 		t.Errorf("keytab %+v", v)
 	}
 }
+
+// --verbose says which flags the settings filled, and from where.
+func TestRootVerboseShowsApplied(t *testing.T) {
+	user, _ := files(t, "# comment\noutput: json\n", "")
+	t.Setenv("MLCTL_BACKEND", "local")
+	f, ios := clitest.Factory(clitest.NewBackend("local"), nil)
+	if err := clitest.Exec(NewCmdRoot(f), "-v", "cluster", "list"); err != nil {
+		t.Fatal(err)
+	}
+	want := "config: --backend local (from MLCTL_BACKEND)\nconfig: --output json (from " + user + ":2)\n"
+	if got := clitest.ErrOut(ios); got != want {
+		t.Errorf("stderr %q, want %q", got, want)
+	}
+}
