@@ -37,7 +37,9 @@ var router = sync.OnceValues(func() (*launcher.Router, error) {
 			return nil, err
 		}
 	}
-	return &launcher.Router{Local: launcher.NewLocal(mlctlHome(), exe), YARN: launcher.NewYARN(mlctlHome(), exe)}, nil
+	y := launcher.NewYARN(mlctlHome(), exe)
+	y.Krb = kerberosOptions() // from the settings (config.go)
+	return &launcher.Router{Local: launcher.NewLocal(mlctlHome(), exe), YARN: y}, nil
 })
 
 func init() {
