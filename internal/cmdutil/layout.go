@@ -28,6 +28,10 @@ const columnGap = 2
 // included), unless its header is wider.
 const minTruncated = 8
 
+// minFreeText is the width from which a column counts as free text, the
+// first to be cut.
+const minFreeText = 12
+
 // ellipsis ends a truncated cell.
 const ellipsis = tw.CharEllipsis
 
@@ -49,47 +53,46 @@ func truncate(s string, width int) string {
 // fitWidths returns column widths whose sum with the gaps fits in total
 // cells. natural is each column's widest cell, header each header's width.
 //
-// While the row is too wide, the widest column that can still give is cut
+// While the row is too wide, the widest column that may still give is cut
 // by as much as is missing (of equally wide ones, the rightmost), then the
-// next widest, in three rounds:
-//  1. every column but the first, down to minTruncated (or its header);
-//  2. the first column too: it names the row (a cluster, a model ID), the
-//     thing a user copies, so it is cut only when the others cannot give;
-//  3. on a terminal too narrow even for that, every column down to its
-//     header's width (headers are never cut).
-//
-// So the long free text of a table (a path, a source, a message) is cut
-// first and alone, and short columns, a state or a size, keep their full
-// width unless nothing else can give. If the headers do not fit either,
-// the terminal wraps the line; nothing more is cut.
+// next widest, in rounds that each let more columns give:
+//  1. free text: columns after the first whose widest cell has at least
+//     minFreeText cells (a path, a message, a time ago), down to
+//     minTruncated or their header, whichever is wider;
+//  2. the first column: it names the row (a cluster, a model ID), the
+//     thing a user copies, so it is cut only when free text cannot give;
+//  3. short values (a size, a count), which a cut would falsify;
+//  4. on a terminal too narrow even for that, every column down to its
+//     header's width. Headers are never cut: if they do not fit, the
+//     terminal wraps the line.
 func fitWidths(natural, header []int, total int) []int {
 	w := append([]int(nil), natural...)
 	sum := columnGap * max(len(w)-1, 0)
 	for _, x := range w {
 		sum += x
 	}
-	rounds := []func(i int) int{
-		func(i int) int {
-			if i == 0 && len(w) > 1 {
-				return w[0]
-			}
-			return max(header[i], minTruncated)
-		},
-		func(i int) int { return max(header[i], minTruncated) },
-		func(i int) int { return max(header[i], 2) },
+	truncated := func(i int) int { return max(header[i], minTruncated) }
+	rounds := []struct {
+		may   func(i int) bool
+		least func(i int) int
+	}{
+		{func(i int) bool { return i > 0 && natural[i] >= minFreeText }, truncated},
+		{func(i int) bool { return i == 0 }, truncated},
+		{func(int) bool { return true }, truncated},
+		{func(int) bool { return true }, func(i int) int { return max(header[i], 2) }},
 	}
-	for _, least := range rounds {
+	for _, r := range rounds {
 		for sum > total {
 			widest := -1
 			for i := range w {
-				if w[i] > least(i) && (widest < 0 || w[i] >= w[widest]) {
+				if r.may(i) && w[i] > r.least(i) && (widest < 0 || w[i] >= w[widest]) {
 					widest = i
 				}
 			}
 			if widest < 0 {
 				break
 			}
-			cut := min(sum-total, w[widest]-least(widest))
+			cut := min(sum-total, w[widest]-r.least(widest))
 			w[widest] -= cut
 			sum -= cut
 		}

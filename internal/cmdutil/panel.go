@@ -14,8 +14,8 @@ const minPanelValue = 20
 // KeyValues prints "key  value" pairs, the panel of `cluster status`,
 // `model inspect` and `job show`. On a terminal: keys in bold, values
 // aligned after the longest key (tablewriter), and a value too long for the
-// terminal wrapped at word boundaries (lipgloss) onto lines indented under
-// it, never cut: a diagnostics message or a checksum is read in full.
+// terminal wrapped at blanks onto lines indented under it, never cut: a
+// diagnostics message is read in full.
 // Piped: "key<TAB>value" lines.
 func KeyValues(ios *iostreams.IOStreams, pairs [][2]string) error {
 	if !ios.IsStdoutTTY() {
@@ -37,22 +37,35 @@ func KeyValues(ios *iostreams.IOStreams, pairs [][2]string) error {
 	cs := ios.ColorScheme()
 	rows := make([][]string, len(pairs))
 	for i, p := range pairs {
-		rows[i] = []string{cs.Bold(p[0]), wrapValue(cs, sanitize(p[1]), valueWidth)}
+		rows[i] = []string{cs.Bold(p[0]), wrapValue(sanitize(p[1]), valueWidth)}
 	}
 	return renderColumns(ios.Out, nil, rows)
 }
 
-// wrapValue breaks v into lines of at most width cells, at blanks where it
-// can and inside a word (a URL, a checksum) where it must. Colour in v
-// (a state the caller styled) is kept: lipgloss wraps without counting
-// escapes.
-func wrapValue(cs iostreams.ColorScheme, v string, width int) string {
+// wrapValue breaks v into lines of at most width cells at blanks. A word
+// longer than that (a URL, a path, a checksum) is not broken: it gets a
+// line of its own and the terminal wraps it softly, so it can still be
+// copied or clicked whole. Colour in v (a state the caller styled) is kept
+// and not counted.
+func wrapValue(v string, width int) string {
 	if width < minPanelValue || displayWidth(v) <= width {
 		return v
 	}
-	lines := strings.Split(cs.Style().Width(width).Render(v), "\n")
-	for i := range lines {
-		lines[i] = strings.TrimRight(lines[i], " ")
+	var b strings.Builder
+	line := 0
+	for _, word := range strings.Fields(v) {
+		w := displayWidth(word)
+		switch {
+		case line == 0:
+		case line+1+w <= width:
+			b.WriteByte(' ')
+			line++
+		default:
+			b.WriteByte('\n')
+			line = 0
+		}
+		b.WriteString(word)
+		line += w
 	}
-	return strings.Join(lines, "\n")
+	return b.String()
 }
