@@ -31,13 +31,13 @@ func KeyValues(ios *iostreams.IOStreams, pairs [][2]string) error {
 	}
 	keyWidth := 0
 	for _, p := range pairs {
-		keyWidth = max(keyWidth, displayWidth(p[0]))
+		keyWidth = max(keyWidth, displayWidth(sanitize(p[0])))
 	}
 	valueWidth := ios.TerminalWidth() - keyWidth - columnGap
 	cs := ios.ColorScheme()
 	rows := make([][]string, len(pairs))
 	for i, p := range pairs {
-		rows[i] = []string{cs.Bold(p[0]), wrapValue(sanitize(p[1]), valueWidth)}
+		rows[i] = []string{cs.Bold(sanitize(p[0])), wrapValue(sanitize(p[1]), valueWidth)}
 	}
 	return renderColumns(ios.Out, nil, rows)
 }

@@ -96,7 +96,7 @@ func (t *TablePrinter) renderTTY(w io.Writer) error {
 	natural := make([]int, ncol)
 	floor := make([]int, ncol)
 	for i, h := range t.header {
-		floor[i] = displayWidth(h)
+		floor[i] = displayWidth(sanitize(h))
 		natural[i] = floor[i]
 	}
 	for _, r := range t.rows {
@@ -110,7 +110,7 @@ func (t *TablePrinter) renderTTY(w io.Writer) error {
 	if len(t.header) > 0 {
 		header = make([]string, len(t.header))
 		for i, h := range t.header {
-			header[i] = cs.Bold(h)
+			header[i] = cs.Bold(sanitize(h))
 		}
 	}
 	rows := make([][]string, len(t.rows))
