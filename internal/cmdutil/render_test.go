@@ -264,3 +264,24 @@ func TestKeyValuesTTY(t *testing.T) {
 		t.Errorf("piped =\n%q\nwant\n%q", out.String(), want)
 	}
 }
+
+// BenchmarkTablePrinterTerminal: a 1000-row listing (frame list of a busy
+// cluster) on an 80-column terminal, cut to fit.
+func BenchmarkTablePrinterTerminal(b *testing.B) {
+	for b.Loop() {
+		ios, _ := ttyStreams(80, true)
+		cs := ios.ColorScheme()
+		tp := NewTablePrinter(ios)
+		tp.Header("NAME", "ROWS", "COLUMNS", "SOURCE")
+		for i := range 1000 {
+			tp.AddField("frame-"+strings.Repeat("x", i%20), cs.Cyan)
+			tp.AddField("123456", nil)
+			tp.AddField("42", nil)
+			tp.AddField("hdfs:///user/alice/data/airlines/part-"+strings.Repeat("0", i%40)+".csv", cs.Dim)
+			tp.EndRow()
+		}
+		if err := tp.Render(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
