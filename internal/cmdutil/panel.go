@@ -33,7 +33,11 @@ func KeyValues(ios *iostreams.IOStreams, pairs [][2]string) error {
 	for _, p := range pairs {
 		keyWidth = max(keyWidth, displayWidth(sanitize(p[0])))
 	}
-	valueWidth := ios.TerminalWidth() - keyWidth - columnGap
+	total, known := ios.KnownTerminalWidth()
+	valueWidth := total - keyWidth - columnGap
+	if !known {
+		valueWidth = 0 // nothing wrapped to a guessed width
+	}
 	cs := ios.ColorScheme()
 	rows := make([][]string, len(pairs))
 	for i, p := range pairs {

@@ -11,8 +11,9 @@ import (
 // stdout goes. On a terminal: columns laid out by tablewriter (layout.go),
 // header in bold and cells optionally coloured through the lipgloss styles
 // of iostreams.ColorScheme, and each row kept to one line of the terminal
-// width (TerminalWidth, $COLUMNS): when the row is too wide the widest
-// columns are cut short with an ellipsis. Piped: a header row and
+// width (measured, or $COLUMNS): when the row is too wide the widest
+// columns are cut short with an ellipsis. When the width is not known
+// (MLCTL_FORCE_TTY into a pipe) nothing is cut. Piped: a header row and
 // tab-separated lines, no colour and nothing cut, so `cut -f` and
 // `awk -F'\t'` work and the columns never move.
 type TablePrinter struct {
@@ -104,7 +105,10 @@ func (t *TablePrinter) renderTTY(w io.Writer) error {
 			natural[i] = max(natural[i], displayWidth(c.text))
 		}
 	}
-	widths := fitWidths(natural, floor, t.ios.TerminalWidth())
+	widths := natural
+	if total, known := t.ios.KnownTerminalWidth(); known {
+		widths = fitWidths(natural, floor, total)
+	}
 	cs := t.ios.ColorScheme()
 	var header []string
 	if len(t.header) > 0 {
