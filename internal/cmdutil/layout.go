@@ -100,9 +100,11 @@ func fitWidths(natural, header []int, total int) []int {
 	return w
 }
 
-// renderColumns lays out rows (the header, if any, being the first with
-// header set) of already styled cells, each at most the width it may take,
-// and writes them to w with trailing blanks removed.
+// renderColumns lays out header (nil for none) and rows, cells already cut
+// to their column's width and styled, with tablewriter, and writes the
+// result to w without trailing blanks. Rows shorter than the widest are
+// padded with empty cells; a cell with newlines (a wrapped panel value)
+// continues on the next lines in its own column.
 func renderColumns(w io.Writer, header []string, rows [][]string) error {
 	ncol := len(header)
 	for _, r := range rows {
