@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/mlctl/mlctl/internal/iostreams"
@@ -46,17 +47,22 @@ func KeyValues(ios *iostreams.IOStreams, pairs [][2]string) error {
 	return renderColumns(ios.Out, nil, rows)
 }
 
+// sgrRE matches an ANSI SGR sequence (colour, bold, reset).
+var sgrRE = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
 // wrapValue breaks v into lines of at most width cells at blanks. A word
 // longer than that (a URL, a path, a checksum) is not broken: it gets a
 // line of its own and the terminal wraps it softly, so it can still be
-// copied or clicked whole. Colour in v (a state the caller styled) is kept
-// and not counted.
+// copied or clicked whole. Colour in v (a state the caller styled) is not
+// counted, and is closed at the end of a line and reopened on the next, so
+// each line stands alone (as `less -R` redraws them).
 func wrapValue(v string, width int) string {
 	if width < minPanelValue || displayWidth(v) <= width {
 		return v
 	}
 	var b strings.Builder
 	line := 0
+	active := "" // SGR sequences in effect at this point of v
 	for _, word := range strings.Fields(v) {
 		w := displayWidth(word)
 		switch {
@@ -65,11 +71,22 @@ func wrapValue(v string, width int) string {
 			b.WriteByte(' ')
 			line++
 		default:
-			b.WriteByte('\n')
+			if active != "" {
+				b.WriteString("\x1b[0m\n" + active)
+			} else {
+				b.WriteByte('\n')
+			}
 			line = 0
 		}
 		b.WriteString(word)
 		line += w
+		for _, seq := range sgrRE.FindAllString(word, -1) {
+			if seq == "\x1b[0m" || seq == "\x1b[m" {
+				active = ""
+			} else {
+				active += seq
+			}
+		}
 	}
 	return b.String()
 }

@@ -254,14 +254,27 @@ func TestKeyValuesTTY(t *testing.T) {
 			t.Errorf("escapes with colour off:\n%q", out.String())
 		}
 	}
+	// A coloured value that wraps is closed and reopened at each break, so
+	// every line stands alone.
+	ios, out := ttyStreams(40, true)
+	cs := ios.ColorScheme()
+	if err := KeyValues(ios, [][2]string{{"health", cs.Red("unhealthy: node 1 missed 6 heartbeats and node 2 is gone")}}); err != nil {
+		t.Fatal(err)
+	}
+	want := "\x1b[1mhealth\x1b[0m  \x1b[31munhealthy: node 1 missed 6\x1b[0m\n" +
+		"        \x1b[31mheartbeats and node 2 is gone\x1b[0m\n"
+	if out.String() != want {
+		t.Errorf("coloured wrap:\n%q\nwant\n%q", out.String(), want)
+	}
+
 	// Piped: one "key<TAB>value" line per pair, nothing wrapped.
-	ios, _, out, _ := iostreams.Test()
+	ios, _, piped, _ := iostreams.Test()
 	ios.SetTerminalWidth(20)
 	if err := KeyValues(ios, [][2]string{{"diagnostics", long}, {"k", "a\nb"}}); err != nil {
 		t.Fatal(err)
 	}
-	if want := "diagnostics\t" + long + "\nk\ta b\n"; out.String() != want {
-		t.Errorf("piped =\n%q\nwant\n%q", out.String(), want)
+	if want := "diagnostics\t" + long + "\nk\ta b\n"; piped.String() != want {
+		t.Errorf("piped =\n%q\nwant\n%q", piped.String(), want)
 	}
 }
 
