@@ -21,6 +21,35 @@ type Spec struct {
 	// NoLocalLimits lets an expert launch a local cluster larger than the
 	// machine (see CheckLocal).
 	NoLocalLimits bool
+
+	// MaxIdle, when set, stops the cluster after this long without API
+	// activity (a running job counts as activity): the leader ends a local
+	// cluster, the AM unregisters a YARN one. The end state is stopped,
+	// with the reason in Diagnostics. 0 = never.
+	MaxIdle time.Duration
+	// SaveOnStop makes the idle and uptime stops save the cluster's frames
+	// and models first (the profile's cluster_save).
+	SaveOnStop bool
+	// Engine, when set, is the engine build the nodes run instead of this
+	// mlctl: on yarn an hdfs:// path, on local a local file; its SHA-256 is
+	// checked before launch. nil = run this mlctl, as before.
+	Engine *EngineBinary
+	// Env is extra environment of every node (the profile's env). Names
+	// starting with MLCTL_ are refused: they are mlctl's own.
+	Env map[string]string
+	// AppName is the YARN application name ("" = the cluster name).
+	AppName string
+	// Profile names the policy profile the launch was checked against; it is
+	// recorded in Record.Profile for admin views.
+	Profile string
+}
+
+// EngineBinary is one engine version of the policy: a staged binary and its
+// checksum.
+type EngineBinary struct {
+	Version string `json:"version"`
+	Path    string `json:"path"`   // yarn: hdfs:// (or an absolute HDFS path); local: a local file
+	SHA256  string `json:"sha256"` // hex, lower case
 }
 
 // Record is a cluster's durable record: the file under $MLCTL_HOME (local) or
@@ -49,6 +78,21 @@ type Record struct {
 	Dir         string    `json:"dir,omitempty"`          // local: the cluster directory
 	Owner       string    `json:"owner"`
 	Binary      string    `json:"binary,omitempty"` // yarn: the staged mlctl on HDFS the containers run
+
+	// What a restart (mlctl cluster start) needs to launch the same spec
+	// again, and what admin views show.
+	Profile    string            `json:"profile,omitempty"`
+	MaxIdle    time.Duration     `json:"-"` // JSON: max_idle, a Go duration string (see MarshalJSON)
+	MaxUptime  time.Duration     `json:"-"` // JSON: max_uptime
+	SaveOnStop bool              `json:"save_on_stop,omitempty"`
+	Engine     *EngineBinary     `json:"engine,omitempty"`
+	Env        map[string]string `json:"env,omitempty"`
+	AppName    string            `json:"app_name,omitempty"`
+	// StopReason says why mlctl (not the user) stopped the cluster, e.g.
+	// "idle for 30m0s (max_idle of profile intern)"; also in Diagnostics.
+	StopReason string `json:"stop_reason,omitempty"`
+	// Restarts counts the times mlctl cluster start relaunched it.
+	Restarts int `json:"restarts,omitempty"`
 	// NotRefreshed, in listings, says why the state is the last one
 	// recorded and not the backend's current one (YARN unreachable, no
 	// ticket, ...). Never stored.
@@ -97,4 +141,20 @@ func Redacted(r Record) Record {
 		r.TokenIn = "the cluster record (mode 0600)"
 	}
 	return r
+}
+
+// Spec is the launch spec that made rec, for a restart: the same backend,
+// sizes, queue and profile limits, under the same name.
+func (r *Record) Spec() Spec {
+	return Spec{
+		Name: r.Name, Backend: r.Backend, Nodes: r.Nodes, MemoryBytes: r.MemoryBytes, VCores: r.VCores,
+		Queue: r.Queue, MaxUptime: r.MaxUptime, MaxIdle: r.MaxIdle, SaveOnStop: r.SaveOnStop,
+		Engine: r.Engine, Env: r.Env, AppName: r.AppName, Profile: r.Profile,
+	}
+}
+
+// recordSpec copies the spec's restart fields into a new record.
+func recordSpec(r *Record, spec Spec) {
+	r.Profile, r.MaxIdle, r.MaxUptime, r.SaveOnStop = spec.Profile, spec.MaxIdle, spec.MaxUptime, spec.SaveOnStop
+	r.Engine, r.Env, r.AppName = spec.Engine, spec.Env, spec.AppName
 }

@@ -107,6 +107,7 @@ func (l *Local) start(spec Spec, dir string) (*Record, error) {
 		VCores: spec.VCores, CreatedAt: l.Now().UTC(), Token: secrets.Token, CACert: string(secrets.CACertPEM),
 		Dir: dir, Owner: owner,
 	}
+	recordSpec(rec, spec)
 	if err := writeRecord(dir, rec); err != nil {
 		return nil, err
 	}

@@ -146,6 +146,7 @@ func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progr
 		Queue: spec.Queue, CreatedAt: y.Now().UTC(), Token: secrets.Token, CACert: string(secrets.CACertPEM), AppID: app.ID,
 		Dir: y.dir(spec.Name), Owner: y.user, Binary: bin.Path,
 	}
+	recordSpec(rec, spec)
 	if spec.MaxUptime > 0 {
 		rec.EndsAt = rec.CreatedAt.Add(spec.MaxUptime)
 	}

@@ -45,7 +45,7 @@ var errNotWired = errs.New(errs.Error, errors.New("this mlctl build has no launc
 // stored: nothing here starts a backend or opens a connection, so `mlctl
 // version` and usage errors never touch one.
 func newFactory(build cmdutil.BuildInfo) *cmdutil.Factory {
-	return &cmdutil.Factory{
+	f := &cmdutil.Factory{
 		IOStreams: iostreams.System(),
 		Now:       time.Now,
 		Backend: func(name string) (launcher.Backend, error) {
@@ -75,6 +75,8 @@ func newFactory(build cmdutil.BuildInfo) *cmdutil.Factory {
 		},
 		Build: build,
 	}
+	f.Policy = policyLoader(f)
+	return f
 }
 
 // extraCommands returns the commands added through extraCommandsHook.

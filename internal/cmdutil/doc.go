@@ -6,7 +6,7 @@
 // sizes.
 //
 // It may import cobra, internal/iostreams, internal/errs, launcher (for the
-// Backend interface and Record) and engine/api (JSON types only). It must not
+// Backend interface and Record), profile (the policy type) and engine/api (JSON types only). It must not
 // import any verb package (internal/cli/...), any concrete backend
 // (launcher/local, launcher/yarn) or engine internals: the concrete wiring is
 // done once, in cmd/mlctl.

@@ -10,6 +10,7 @@ import (
 	"github.com/mlctl/mlctl/hdfs"
 	"github.com/mlctl/mlctl/internal/iostreams"
 	"github.com/mlctl/mlctl/launcher"
+	"github.com/mlctl/mlctl/profile"
 )
 
 // BuildInfo describes the running binary; cmd/mlctl fills it from -ldflags.
@@ -42,7 +43,13 @@ type Factory struct {
 	// Identity is who the user is on Hadoop (principal, short name), for
 	// the lineage an artifact records; empty without Hadoop.
 	Identity func(ctx context.Context) (principal, user string)
-	Build    BuildInfo
+	// Policy loads the policy in force (--policy FILE > $MLCTL_POLICY >
+	// /etc/mlctl/policy.yaml > the embedded default), once per run, after
+	// the flags are parsed; PolicyFile and InsecurePolicy are those flags.
+	Policy         func() (*profile.Policy, error)
+	PolicyFile     string
+	InsecurePolicy bool
+	Build          BuildInfo
 	// Verbose is set by the persistent --verbose flag.
 	Verbose bool
 }

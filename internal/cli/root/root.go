@@ -60,6 +60,8 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 denied by policy, 4 authentication
 	pf := cmd.PersistentFlags()
 	pf.BoolVarP(&f.Verbose, "verbose", "v", false, "say more about what is happening, and show error causes")
 	pf.BoolVar(&noColor, "no-color", false, "no colour in output (also: NO_COLOR=1)")
+	pf.StringVar(&f.PolicyFile, "policy", "", "the policy file (default $MLCTL_POLICY, else /etc/mlctl/policy.yaml if it exists, else the built-in local policy)")
+	pf.BoolVar(&f.InsecurePolicy, "insecure-policy", false, "use a policy file others could have changed (development only)")
 
 	cmd.AddCommand(
 		cluster.NewCmdCluster(f),

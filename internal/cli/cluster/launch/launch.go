@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlctl/mlctl/internal/audit"
 	"github.com/mlctl/mlctl/internal/cli/cluster/shared"
 	"github.com/mlctl/mlctl/internal/cmdutil"
+	"github.com/mlctl/mlctl/internal/enforce"
 	"github.com/mlctl/mlctl/internal/errs"
 	"github.com/mlctl/mlctl/internal/iostreams"
 	"github.com/mlctl/mlctl/launcher"
@@ -34,6 +36,11 @@ type LaunchOptions struct {
 	IfAbsent    bool
 	MaxUptime   time.Duration
 	NoLimits    bool
+	// EngineName is --engine: an engine version of the policy ("" = its
+	// default).
+	EngineName string
+	// Gate applies the policy (nil: no policy, as in tests of other verbs).
+	Gate *enforce.Gate
 	// Given names the flags set on the command line (nil: every field was
 	// asked for), so --if-absent compares only what the user asked for.
 	Given  map[string]bool
@@ -47,6 +54,9 @@ type LaunchOptions struct {
 // tests.
 func NewCmdLaunch(f *cmdutil.Factory, runF func(*LaunchOptions) error) *cobra.Command {
 	opts := &LaunchOptions{IO: f.IOStreams, Backend: f.Backend}
+	if f.Policy != nil {
+		opts.Gate = enforce.FromFactory(f)
+	}
 	memory := cmdutil.NewMemoryValue("1g")
 
 	cmd := &cobra.Command{
@@ -60,7 +70,14 @@ nodes are started; with --wait it returns once every node has joined the cloud
 and the cluster is ready for frames, or fails after --timeout.
 
 Cluster names are 1 to 63 lower-case letters, digits and '-', starting with a
-letter or digit.`,
+letter or digit.
+
+The policy in force (mlctl policy show) bounds what you may launch: sizes you
+leave out take your profile's defaults, and a launch over a limit of your
+profile (nodes, memory or vcores per node, live clusters, queue, engine
+version, --max-uptime) is refused with exit code 3, naming the rule. The
+profile also sets the cluster's lifetime, idle limit and environment. See
+your limits with: mlctl policy explain`,
 		Example: `  # a 3-node cluster with 1 GiB per node, ready when the command returns
   mlctl cluster launch demo --nodes 3 --memory 1g --wait
 
@@ -104,7 +121,8 @@ letter or digit.`,
 	fl.DurationVar(&opts.Timeout, "timeout", 2*time.Minute, "give up waiting after this long (0 = no limit)")
 	fl.BoolVar(&opts.IfAbsent, "if-absent", false, "do nothing, successfully, if the cluster already exists")
 	fl.BoolVar(&opts.NoLimits, "no-local-limits", false, "local: start even a cluster larger than this machine (more than 4 nodes per core, or more memory than it has)")
-	fl.DurationVar(&opts.MaxUptime, "max-uptime", 0, "yarn: end the cluster this long after launch (YARN's application lifetime; 0 = none)")
+	fl.DurationVar(&opts.MaxUptime, "max-uptime", 0, "end the cluster this long after launch (on yarn, the application lifetime; default: the profile's max_uptime)")
+	fl.StringVar(&opts.EngineName, "engine", "", "engine version of the policy the nodes run (default: the policy's default; see mlctl policy show)")
 	cmdutil.AddOutputFlag(cmd, &opts.Output)
 	return cmd
 }
@@ -145,6 +163,15 @@ func Run(opts *LaunchOptions) error {
 		Queue:         opts.Queue,
 		NoLocalLimits: opts.NoLimits,
 	}
+	var adm *enforce.Admission
+	if opts.Gate != nil {
+		if adm, err = opts.Gate.Admit(ctx, b, enforce.Ask{Action: audit.ActionLaunch, Spec: spec, Given: opts.Given, EngineName: opts.EngineName}); err != nil {
+			return err
+		}
+		spec = adm.Spec
+	} else if opts.EngineName != "" {
+		return cmdutil.UsageErrorf("--engine needs a policy that defines engine versions")
+	}
 	var progress func(launcher.Progress)
 	pl := cmdutil.NewProgressLine(opts.IO, false)
 	if opts.Wait {
@@ -152,6 +179,11 @@ func Run(opts *LaunchOptions) error {
 	}
 	rec, err := b.Launch(lctx, spec, opts.Wait, progress)
 	pl.Done()
+	if adm != nil && !(err != nil && opts.IfAbsent && (errors.Is(err, launcher.ErrExists) || errors.Is(err, fs.ErrExist))) {
+		if aerr := adm.Done(opts.Gate, rec, err); aerr != nil && err == nil {
+			return aerr
+		}
+	}
 	if err != nil && opts.IfAbsent && (errors.Is(err, launcher.ErrExists) || errors.Is(err, fs.ErrExist)) {
 		// Another launch of the same name won the race (two cron runs at
 		// once): with --if-absent that is the cluster asked for. Its record
