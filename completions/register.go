@@ -26,7 +26,7 @@ type argCompleter struct {
 func Register(root *cobra.Command, f *cmdutil.Factory) {
 	n := names{f: f}
 	args := map[string]argCompleter{
-		"cluster status": {lookup(n.clusters(anyState)), 1},
+		"cluster status": {n.clusters(anyState), 1},
 		"cluster logs":   {n.clusters(anyState), 1},
 		"cluster delete": {n.clusters(anyState), 1},
 		"cluster stop":   {n.clusters(live), 1},
@@ -46,6 +46,9 @@ func Register(root *cobra.Command, f *cmdutil.Factory) {
 		"valid":   n.frames,
 		"model":   n.models,
 		"job":     n.jobs(false),
+		"queue":   n.queues,
+		"profile": n.profiles,
+		"engine":  n.engines,
 	}
 	walk(root, func(cmd *cobra.Command) {
 		path := strings.TrimPrefix(strings.TrimPrefix(cmd.CommandPath(), root.Name()), " ")
