@@ -18,6 +18,7 @@ import (
 
 	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/engine/cloud"
+	"github.com/mlctl/mlctl/engine/limits"
 	"github.com/mlctl/mlctl/internal/errs"
 )
 
@@ -49,6 +50,10 @@ func (l *Local) Launch(ctx context.Context, spec Spec, wait bool, progress func(
 	if err := CheckLocal(spec, runtime.NumCPU(), machineMemory()); err != nil {
 		return nil, err
 	}
+	exe, err := l.executable(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
 	if progress == nil {
 		progress = func(Progress) {}
 	}
@@ -62,12 +67,32 @@ func (l *Local) Launch(ctx context.Context, spec Spec, wait bool, progress func(
 		}
 		return nil, err
 	}
-	rec, err := l.start(spec, dir)
+	rec, err := l.start(spec, dir, exe, nil)
 	if err != nil {
 		os.RemoveAll(dir) // nothing started: leave no half-made cluster behind
 		return nil, err
 	}
-	progress(Progress{Phase: "starting nodes", Wanted: spec.Nodes})
+	return l.follow(ctx, rec, wait, progress, func() { os.RemoveAll(dir) })
+}
+
+// executable is the binary the nodes run: this mlctl, or the spec's engine
+// version after its checksum (and the node environment) passed.
+func (l *Local) executable(ctx context.Context, spec Spec) (string, error) {
+	if err := checkEnv(spec.Env); err != nil {
+		return "", err
+	}
+	if spec.Engine == nil {
+		return l.Executable, nil
+	}
+	return l.localEngine(ctx, spec.Engine)
+}
+
+// follow reports the started nodes and, with wait, waits for the cloud. A
+// launch interrupted while waiting ends its nodes and calls forget (which
+// frees the name); one that failed is recorded as failed.
+func (l *Local) follow(ctx context.Context, rec *Record, wait bool, progress func(Progress), forget func()) (*Record, error) {
+	dir := rec.Dir
+	progress(Progress{Phase: "starting nodes", Wanted: rec.Nodes})
 	if !wait {
 		return rec, nil
 	}
@@ -76,8 +101,8 @@ func (l *Local) Launch(ctx context.Context, spec Spec, wait bool, progress func(
 		if errors.Is(err, context.Canceled) || errors.Is(context.Cause(ctx), context.Canceled) {
 			// Interrupted (Ctrl-C): clean up what was started, so the name
 			// is free again, instead of leaving a failed record behind.
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("launch of %s interrupted: %w", spec.Name, context.Canceled)
+			forget()
+			return nil, fmt.Errorf("launch of %s interrupted: %w", rec.Name, context.Canceled)
 		}
 		rec.State = StateFailed
 		rec.StoppedAt = l.Now().UTC()
@@ -87,7 +112,10 @@ func (l *Local) Launch(ctx context.Context, spec Spec, wait bool, progress func(
 	return rec, nil
 }
 
-func (l *Local) start(spec Spec, dir string) (*Record, error) {
+// start mints the cluster's secrets, writes its record and starts the
+// nodes, running exe. prev is the record of the cluster being restarted
+// (nil for a launch).
+func (l *Local) start(spec Spec, dir, exe string, prev *Record) (*Record, error) {
 	secrets, err := cloud.MintSecrets(spec.Name, 90*24*time.Hour)
 	if err != nil {
 		return nil, err
@@ -108,11 +136,21 @@ func (l *Local) start(spec Spec, dir string) (*Record, error) {
 		Dir: dir, Owner: owner,
 	}
 	recordSpec(rec, spec)
+	if spec.MaxUptime > 0 {
+		rec.EndsAt = rec.CreatedAt.Add(spec.MaxUptime)
+	}
+	if spec.Engine != nil {
+		rec.Binary = exe
+	}
+	if prev != nil {
+		rec.Restarts = prev.Restarts + 1
+	}
 	if err := writeRecord(dir, rec); err != nil {
 		return nil, err
 	}
+	env := nodeEnv(rec, nodeLimits(rec))
 	for i := 0; i < spec.Nodes; i++ {
-		pid, err := l.spawn(spec, dir, i)
+		pid, err := l.spawn(spec, dir, exe, env, i)
 		if err != nil {
 			l.kill(rec)
 			return nil, fmt.Errorf("starting node %d: %w", i, err)
@@ -124,15 +162,18 @@ func (l *Local) start(spec Spec, dir string) (*Record, error) {
 
 // spawn starts one detached node: its own session, so the user's Ctrl-C or a
 // closed terminal does not reach it; output to its log file.
-func (l *Local) spawn(spec Spec, dir string, idx int) (int, error) {
+func (l *Local) spawn(spec Spec, dir, exe string, env map[string]string, idx int) (int, error) {
 	logf, err := os.OpenFile(filepath.Join(dir, cloud.LogsDir, fmt.Sprintf("node-%d.log", idx)), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return 0, err
 	}
 	defer logf.Close()
-	cmd := exec.Command(l.Executable, "engine", "node", "--dir", dir, "--cluster", spec.Name,
+	cmd := exec.Command(exe, "engine", "node", "--dir", dir, "--cluster", spec.Name,
 		"--index", strconv.Itoa(idx), "--size", strconv.Itoa(spec.Nodes))
 	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
 	if spec.MemoryBytes > 0 {
 		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+strconv.FormatInt(spec.MemoryBytes, 10))
 	}
@@ -236,7 +277,11 @@ func (l *Local) Get(_ context.Context, name string) (*Record, error) {
 	}
 	if len(rec.PIDs) > 0 && len(l.deadNodes(rec)) == len(rec.PIDs) {
 		// Every node is gone. (A record still being written by a launch
-		// has no PIDs yet: that cluster is starting, not failed.)
+		// has no PIDs yet: that cluster is starting, not failed.) The
+		// leader says so when it ended the cloud at a limit.
+		if e, err := limits.ReadEnd(rec.Dir); err == nil && e != nil {
+			return rec, l.markEnded(rec, e)
+		}
 		rec.State = StateFailed
 		return rec, nil
 	}
@@ -269,9 +314,27 @@ func (l *Local) Stop(ctx context.Context, name string) error {
 	rec.State = StateStopped
 	rec.StoppedAt = l.Now().UTC()
 	rec.Leader = ""
-	os.Remove(filepath.Join(rec.Dir, cloud.LeaderFile))
-	os.RemoveAll(filepath.Join(rec.Dir, cloud.MembersDir))
+	l.clearRun(rec.Dir)
 	return writeRecord(rec.Dir, rec)
+}
+
+// markEnded records the end the leader wrote when it stopped the cloud at a
+// limit: stopped (idle) or expired (uptime), with the reason.
+func (l *Local) markEnded(rec *Record, e *limits.End) error {
+	rec.State, rec.StopReason, rec.Diagnostics, rec.StoppedAt, rec.Leader = e.State, e.Reason, e.Text(), e.At, ""
+	if !Ended(rec.State) {
+		rec.State = StateStopped
+	}
+	l.clearRun(rec.Dir)
+	return writeRecord(rec.Dir, rec)
+}
+
+// clearRun removes what one run of the cluster left in its directory (the
+// rendezvous and the leader's end), keeping the record, logs and saves.
+func (l *Local) clearRun(dir string) {
+	os.Remove(filepath.Join(dir, cloud.LeaderFile))
+	os.RemoveAll(filepath.Join(dir, cloud.MembersDir))
+	os.Remove(filepath.Join(dir, limits.EndFile))
 }
 
 // Delete stops the cluster and removes its directory.
@@ -325,14 +388,13 @@ const (
 // CheckLocal refuses, before anything starts, a local cluster the machine
 // cannot hold (more than MaxNodesPerCore nodes per core, or nodes × memory
 // above the machine's memory; NoLocalLimits overrides), a node memory below
-// MinNodeMemory, and settings only YARN applies.
+// MinNodeMemory, negative limits, and settings only YARN applies.
 func CheckLocal(spec Spec, cores int, memory int64) error {
 	switch {
 	case spec.Queue != "":
 		return errs.New(errs.Usage, fmt.Errorf("%s; the local backend has no queues", localOnlyQueueMsg), "leave out --queue, or give --backend yarn")
-	case spec.MaxUptime > 0:
-		return errs.New(errs.Usage, errors.New("--max-uptime applies to the yarn backend only (YARN's application lifetime); the local backend does not end clusters by itself"),
-			"leave out --max-uptime and stop the cluster with mlctl cluster stop, or give --backend yarn")
+	case spec.MaxUptime < 0 || spec.MaxIdle < 0:
+		return errs.New(errs.Usage, errors.New("max_uptime and max_idle must not be negative"), "give a positive duration, or 0 for no limit")
 	case spec.MemoryBytes > 0 && spec.MemoryBytes < MinNodeMemory:
 		return errs.New(errs.Usage, fmt.Errorf("--memory %d bytes is below the %d MiB an engine node needs", spec.MemoryBytes, MinNodeMemory>>20), "give --memory 64m or more")
 	case spec.NoLocalLimits:

@@ -25,7 +25,8 @@ func TestCheckLocal(t *testing.T) {
 		{Spec{Nodes: 1, MemoryBytes: 1024}, "below the 64 MiB"},
 		{Spec{Nodes: 1, MemoryBytes: 1024, NoLocalLimits: true}, "below the 64 MiB"},
 		{Spec{Nodes: 1, Queue: "q"}, "yarn backend only"},
-		{Spec{Nodes: 1, MaxUptime: time.Hour}, "yarn backend only"},
+		{Spec{Nodes: 1, MaxUptime: time.Hour, MaxIdle: time.Minute}, ""}, // the leader enforces both
+		{Spec{Nodes: 1, MaxIdle: -time.Minute}, "must not be negative"},
 	}
 	for _, tc := range cases {
 		err := CheckLocal(tc.spec, 2, 24*gib)

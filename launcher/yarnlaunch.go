@@ -36,8 +36,20 @@ var amAttemptWindow = time.Hour // a variable so a test can shorten it
 
 // Launch submits the cluster as a YARN application.
 func (y *YARN) Launch(ctx context.Context, spec Spec, wait bool, progress func(Progress)) (*Record, error) {
+	return y.launch(ctx, spec, wait, progress, nil)
+}
+
+// launch submits spec; prev is the record of the ended cluster being
+// started again (nil for a new one), whose gateway directory is reused.
+func (y *YARN) launch(ctx context.Context, spec Spec, wait bool, progress func(Progress), prev *Record) (*Record, error) {
 	if err := ValidateName(spec.Name); err != nil {
 		return nil, errs.New(errs.Usage, err, "")
+	}
+	if err := checkEnv(spec.Env); err != nil {
+		return nil, err
+	}
+	if spec.MaxUptime < 0 || spec.MaxIdle < 0 {
+		return nil, errs.New(errs.Usage, errors.New("max_uptime and max_idle must not be negative"), "give a positive duration, or 0 for no limit")
 	}
 	if spec.Nodes < 1 {
 		return nil, errs.New(errs.Usage, fmt.Errorf("--nodes must be at least 1, got %d", spec.Nodes), "")
@@ -61,18 +73,22 @@ func (y *YARN) Launch(ctx context.Context, spec Spec, wait bool, progress func(P
 	if err := y.checkWebHDFS(ctx); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(y.dir(""), 0o700); err != nil {
-		return nil, err
-	}
-	if err := os.Mkdir(y.dir(spec.Name), 0o700); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return nil, exists(spec.Name)
+	if prev == nil {
+		if err := os.MkdirAll(y.dir(""), 0o700); err != nil {
+			return nil, err
 		}
-		return nil, err
+		if err := os.Mkdir(y.dir(spec.Name), 0o700); err != nil {
+			if errors.Is(err, os.ErrExist) {
+				return nil, exists(spec.Name)
+			}
+			return nil, err
+		}
 	}
-	rec, err := y.submit(ctx, spec, memMB, vcores, progress)
+	rec, err := y.submit(ctx, spec, memMB, vcores, progress, prev)
 	if err != nil {
-		os.RemoveAll(y.dir(spec.Name))
+		if prev == nil {
+			os.RemoveAll(y.dir(spec.Name))
+		}
 		return nil, err
 	}
 	if !wait {
@@ -84,9 +100,16 @@ func (y *YARN) Launch(ctx context.Context, spec Spec, wait bool, progress func(P
 	return rec, nil
 }
 
-func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progress func(Progress)) (*Record, error) {
-	progress(Progress{Phase: "staging mlctl to HDFS", Wanted: spec.Nodes})
-	bin, err := y.stageBinary(ctx)
+func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progress func(Progress), prev *Record) (*Record, error) {
+	var bin *staged
+	var err error
+	if spec.Engine != nil {
+		progress(Progress{Phase: "checking engine " + spec.Engine.Version, Wanted: spec.Nodes})
+		bin, err = y.yarnEngine(ctx, spec.Engine)
+	} else {
+		progress(Progress{Phase: "staging mlctl to HDFS", Wanted: spec.Nodes})
+		bin, err = y.stageBinary(ctx)
+	}
 	if err != nil {
 		return nil, y.trustFailure(err)
 	}
@@ -115,8 +138,30 @@ func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progr
 		addrs = append(addrs, s.Addr)
 	}
 	sched := strings.Join(addrs, ",") // the AM fails over between them under RM HA
+	rec := &Record{
+		Name: spec.Name, Backend: "yarn", State: StateStarting, Nodes: spec.Nodes, MemoryBytes: memMB << 20, VCores: int(vcores),
+		Queue: spec.Queue, CreatedAt: y.Now().UTC(), Token: secrets.Token, CACert: string(secrets.CACertPEM), AppID: app.ID,
+		Dir: y.dir(spec.Name), Owner: y.user, Binary: bin.Path,
+	}
+	recordSpec(rec, spec)
+	if spec.MaxUptime > 0 {
+		rec.EndsAt = rec.CreatedAt.Add(spec.MaxUptime)
+	}
+	if prev != nil {
+		rec.Restarts = prev.Restarts + 1
+	}
+	lim := nodeLimits(rec)
+	lim.UptimeByRM = true // YARN's lifetime ends it; the leader acts before only to save
+	nodeEnvJSON, err := json.Marshal(nodeEnv(rec, lim))
+	if err != nil {
+		return nil, err
+	}
+	appName := "mlctl-" + spec.Name
+	if spec.AppName != "" {
+		appName = spec.AppName
+	}
 	req := &yarn.SubmitRequest{
-		ID: app.ID, Name: "mlctl-" + spec.Name, Type: "MLCTL", Queue: spec.Queue,
+		ID: app.ID, Name: appName, Type: "MLCTL", Queue: spec.Queue,
 		MaxAppAttempts: amAttempts, KeepContainers: true, AttemptFailuresValidity: amAttemptWindow,
 		Tags:       []string{"mlctl", "mlctl-cluster-" + spec.Name},
 		AMResource: yarn.Resource{MemoryMB: amMemoryMB, VCores: 1},
@@ -127,6 +172,7 @@ func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progr
 				am.EnvBinaryTime: fmt.Sprint(bin.Timestamp), am.EnvRecord: y.recordPath(spec.Name),
 				am.EnvQOP: y.conf.RPCProtection()[0], yarnenv.EnvWebHDFS: strings.Join(y.web.Bases, ","),
 				yarnenv.EnvCluster: spec.Name, yarnenv.EnvUser: y.user, yarnenv.EnvHDFSAuthorities: strings.Join(y.authorities, ","),
+				am.EnvNodeEnv: string(nodeEnvJSON),
 			},
 			Commands: []string{fmt.Sprintf("./mlctl engine am --nodes %d --memory-mb %d --vcores %d 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr",
 				spec.Nodes, memMB, vcores)},
@@ -140,15 +186,6 @@ func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progr
 	}
 	if len(hdfsCA) > 0 {
 		req.AM.Secrets[yarnenv.SecretHDFSCA] = hdfsCA
-	}
-	rec := &Record{
-		Name: spec.Name, Backend: "yarn", State: StateStarting, Nodes: spec.Nodes, MemoryBytes: memMB << 20, VCores: int(vcores),
-		Queue: spec.Queue, CreatedAt: y.Now().UTC(), Token: secrets.Token, CACert: string(secrets.CACertPEM), AppID: app.ID,
-		Dir: y.dir(spec.Name), Owner: y.user, Binary: bin.Path,
-	}
-	recordSpec(rec, spec)
-	if spec.MaxUptime > 0 {
-		rec.EndsAt = rec.CreatedAt.Add(spec.MaxUptime)
 	}
 	progress(Progress{Phase: "submitting " + app.ID, Wanted: spec.Nodes})
 	if err := y.rest.Apps().Submit(ctx, req); err != nil {

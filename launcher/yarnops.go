@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mlctl/mlctl/engine/api"
+	"github.com/mlctl/mlctl/engine/limits"
 	"github.com/mlctl/mlctl/internal/errs"
 	"github.com/mlctl/mlctl/yarn"
 )
@@ -40,6 +41,9 @@ func (y *YARN) Get(ctx context.Context, name string) (*Record, error) {
 	rec.YARNState, rec.TrackingURL = app.State+"/"+app.FinalStatus, app.TrackingURL
 	if yarn.Terminal(app.State) {
 		rec.State = endState(app, rec)
+		if limits.StateOf(app.Diagnostics) == rec.State {
+			rec.StopReason = app.Diagnostics // the leader ended it at a limit
+		}
 		if rec.Diagnostics == "" { // keep the first cause seen
 			rec.Diagnostics = fmt.Sprintf("%s/%s: %s", app.State, app.FinalStatus, app.Diagnostics)
 		}
@@ -63,6 +67,11 @@ func endState(app *yarn.App, rec *Record) string {
 	switch {
 	case app.State == yarn.StateFailed || app.FinalStatus == "FAILED":
 		return StateFailed
+	case app.FinalStatus == "SUCCEEDED" && limits.StateOf(app.Diagnostics) != "":
+		// The leader ended the cloud at max_idle (stopped) or, saving
+		// first, just before the lifetime (expired); the AM unregistered
+		// with the reason.
+		return limits.StateOf(app.Diagnostics)
 	case app.State == yarn.StateKilled && lifetimeEnded(app, rec):
 		return StateExpired
 	case app.State == yarn.StateKilled:

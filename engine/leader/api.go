@@ -39,6 +39,7 @@ func (l *Leader) routes() {
 		writeJSON(w, j)
 	})
 	l.modelRoutes()
+	l.saveRoutes()
 	n.Handle("POST /api/v1/frames/import", func(w http.ResponseWriter, r *http.Request) {
 		var req api.ImportRequest
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {

@@ -52,6 +52,7 @@ func (n *Node) routes() {
 		n.RenameFrame(req.From, req.To)
 		return &struct{}{}, nil
 	})
+	n.saveRoutes()
 	gobHandler(n, PathLogs, func(ctx context.Context, _ *struct{}) (*LogsResponse, error) {
 		return &LogsResponse{Log: n.RecentLog()}, nil
 	})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mlctl/mlctl/engine/cloud"
 	"github.com/mlctl/mlctl/engine/leader"
+	"github.com/mlctl/mlctl/engine/limits"
 	"github.com/mlctl/mlctl/engine/node"
 )
 
@@ -18,6 +19,11 @@ type Config struct {
 	Heartbeat     time.Duration // default 1s
 	LeaderTimeout time.Duration // a node without its leader this long exits (default 30s)
 	Leader        leader.Options
+	// Limits the leader enforces (max_idle, max_uptime, cluster_save), and
+	// how the backend learns that the cloud ended itself (see
+	// leader.LimitHooks.Ended).
+	Limits limits.Limits
+	Ended  func(ctx context.Context, e limits.End) error
 }
 
 // Run runs the process until the cloud shuts down or ctx ends.
@@ -66,6 +72,8 @@ func Run(ctx context.Context, cfg Config) error {
 	if lead.Index == self.Index {
 		l := leader.New(cfg.Node.Cluster, n, members, cfg.Leader, logger)
 		go l.Monitor(ctx)
+		save := func(ctx context.Context, dir string) error { _, err := l.Save(ctx, dir); return err }
+		go l.EnforceLimits(ctx, cfg.Limits, leader.LimitHooks{Ended: cfg.Ended, Save: save})
 		if err := cfg.Node.Rendezvous.PublishLeader(ctx, self); err != nil {
 			return fmt.Errorf("publishing the leader: %w", err)
 		}

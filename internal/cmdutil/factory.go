@@ -88,6 +88,13 @@ type ClusterAPI interface {
 	// ModelExport is what an artifact of the model needs.
 	ModelExport(ctx context.Context, id string) (*api.ModelExport, error)
 	DeleteModel(ctx context.Context, id string) error
+
+	// Save starts a job writing every frame and model into the saves
+	// directory req.Dir (launcher.SaveDir); Restore starts one loading the
+	// save its current.json points at. Pass WaitJob's error through
+	// api.SaveJobError for the exit code (7 for a damaged save).
+	Save(ctx context.Context, req api.SaveRequest) (*api.Job, error)
+	Restore(ctx context.Context, req api.RestoreRequest) (*api.Job, error)
 }
 
 // HDFS is the part of the WebHDFS client commands use for their own files.

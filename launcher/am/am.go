@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mlctl/mlctl/engine/cloud"
+	"github.com/mlctl/mlctl/engine/limits"
 	"github.com/mlctl/mlctl/launcher/yarnenv"
 	"github.com/mlctl/mlctl/yarn/amrm"
 	"github.com/mlctl/mlctl/yarn/nm"
@@ -46,6 +47,7 @@ type AM struct {
 	created time.Time      // when the cluster was first started (attempt 1)
 	byID    map[string]int // container id -> node index
 	record  sync.WaitGroup // the cluster record being written
+	end     *limits.End    // set when the leader ended the cloud by a limit (PathEnd)
 }
 
 // heartbeat is the allocate interval once every node runs; while asking
@@ -127,8 +129,20 @@ func Run(ctx context.Context, cfg Config, logger *log.Logger) error {
 		a.record.Wait()
 		return context.Cause(ctx)
 	}
-	a.finish(status, diag)
+	a.finish(status, a.endDiagnostics(status, diag))
 	return nil
+}
+
+// endDiagnostics is the diagnostics to unregister with: the leader's reason
+// when it ended the cloud by a limit (launcher/yarnops.go reads the end
+// state from it), else diag.
+func (a *AM) endDiagnostics(status amrm.FinalStatus, diag string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if status == amrm.StatusSucceeded && a.end != nil {
+		return a.end.Text()
+	}
+	return diag
 }
 
 // poke wakes the heartbeat loop early.
@@ -164,6 +178,22 @@ func (a *AM) serve(ctx context.Context) error {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(a.snapshot())
+	})
+	mux.HandleFunc("POST "+PathEnd, func(w http.ResponseWriter, r *http.Request) {
+		if !cloud.Authorized(r, a.env.Secrets.Token) {
+			http.Error(w, "missing or wrong cluster token", http.StatusUnauthorized)
+			return
+		}
+		var e limits.End
+		if err := cloud.ReadGob(r, &e); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		a.mu.Lock()
+		a.end = &e
+		a.mu.Unlock()
+		a.log.Printf("the leader is ending the cloud: %s", e.Text())
+		cloud.WriteGob(w, struct{}{})
 	})
 	srv := &http.Server{Handler: mux, TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS13}, ReadHeaderTimeout: 10 * time.Second}
 	go srv.ServeTLS(ln, "", "")

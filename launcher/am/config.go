@@ -1,6 +1,7 @@
 package am
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -15,7 +16,14 @@ const (
 	EnvBinaryTime = "MLCTL_BINARY_MTIME"   // its modification time in ms
 	EnvRecord     = "MLCTL_RECORD"         // HDFS path of the cluster record to write
 	EnvQOP        = "MLCTL_RPC_PROTECTION" // the lowest QOP to accept (hadoop.rpc.protection)
+	// EnvNodeEnv is a JSON object of extra environment for every node
+	// container: the cluster's limits (engine/limits) and the profile's env.
+	EnvNodeEnv = "MLCTL_NODE_ENV"
 )
+
+// PathEnd is where a leader that ends the cloud by itself (a limit) tells
+// the AM why, before the nodes stop (POST, gob limits.End, bearer token).
+const PathEnd = "/api/v1/am/end"
 
 // Config is what the AM needs beyond its container's environment.
 type Config struct {
@@ -28,6 +36,7 @@ type Config struct {
 	BinaryTime int64
 	RecordPath string
 	QOP        string
+	NodeEnv    map[string]string
 }
 
 // FromEnv fills the parts of c that come from the environment.
@@ -36,6 +45,11 @@ func (c *Config) FromEnv() error {
 	c.BinaryURL = os.Getenv(EnvBinaryURL)
 	c.RecordPath = os.Getenv(EnvRecord)
 	c.QOP = os.Getenv(EnvQOP)
+	if v := os.Getenv(EnvNodeEnv); v != "" {
+		if err := json.Unmarshal([]byte(v), &c.NodeEnv); err != nil {
+			return fmt.Errorf("%s: %w", EnvNodeEnv, err)
+		}
+	}
 	var err error
 	if c.BinarySize, err = strconv.ParseInt(os.Getenv(EnvBinarySize), 10, 64); err != nil {
 		return fmt.Errorf("%s: %w", EnvBinarySize, err)

@@ -162,15 +162,22 @@ func (a *AM) start(ctx context.Context, c amrm.Container, idx int) error {
 	}
 	cmd := fmt.Sprintf("./mlctl engine node --rendezvous %s --index %d --size %d --cluster %s 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr",
 		a.addr, idx, a.cfg.Nodes, a.env.Cluster)
+	env := map[string]string{}
+	for k, v := range a.cfg.NodeEnv { // the profile's env and the limits; mlctl's own below win
+		env[k] = v
+	}
+	for k, v := range map[string]string{
+		yarnenv.EnvWebHDFS: strings.Join(a.env.WebHDFS, ","), yarnenv.EnvCluster: a.env.Cluster, yarnenv.EnvUser: a.env.User,
+		yarnenv.EnvHDFSAuthorities: strings.Join(a.env.Authorities, ","),
+		"GOMEMLIMIT":               fmt.Sprint(a.cfg.MemoryMB * 1 << 20 * 9 / 10), // leave room below YARN's limit
+	} {
+		env[k] = v
+	}
 	launch := nm.LaunchContext{
 		LocalResources: map[string]nm.LocalResource{"mlctl": bin},
 		Tokens:         nm.WorkerTokens(a.env.Creds),
-		Environment: map[string]string{
-			yarnenv.EnvWebHDFS: strings.Join(a.env.WebHDFS, ","), yarnenv.EnvCluster: a.env.Cluster, yarnenv.EnvUser: a.env.User,
-			yarnenv.EnvHDFSAuthorities: strings.Join(a.env.Authorities, ","),
-			"GOMEMLIMIT":               fmt.Sprint(a.cfg.MemoryMB * 1 << 20 * 9 / 10), // leave room below YARN's limit
-		},
-		Commands: []string{cmd},
+		Environment:    env,
+		Commands:       []string{cmd},
 	}
 	res, err := a.nm.StartContainers(ctx, c.Node, nm.StartRequest{Container: c, Launch: launch})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/mlctl/mlctl/engine/leader"
 	"github.com/mlctl/mlctl/engine/node"
 	"github.com/mlctl/mlctl/engine/proc"
+	"github.com/mlctl/mlctl/engine/source"
 )
 
 // Cloud is a cloud of nodes in the test process.
@@ -28,6 +29,13 @@ type Cloud struct {
 // Start starts n nodes with parse ranges of rangeSize bytes (small ranges
 // make many chunks) and waits for the cloud to form; it stops with the test.
 func Start(t testing.TB, n, rangeSize int) *Cloud {
+	t.Helper()
+	return StartRemote(t, n, rangeSize, nil)
+}
+
+// StartRemote is Start with nodes that read and write hdfs:// paths
+// through remote, as nodes in YARN containers do.
+func StartRemote(t testing.TB, n, rangeSize int, remote source.FS) *Cloud {
 	t.Helper()
 	dir := t.TempDir()
 	s, err := cloud.MintSecrets("test", time.Hour)
@@ -45,7 +53,7 @@ func Start(t testing.TB, n, rangeSize int) *Cloud {
 		c.done = append(c.done, done)
 		cfg := proc.Config{
 			Node: node.Config{Cluster: "test", Index: i, Size: n, Rendezvous: cloud.DirRendezvous{Dir: dir}, Secrets: s,
-				Log: log.New(io.Discard, "", 0)},
+				Log: log.New(io.Discard, "", 0), Remote: remote},
 			Heartbeat: 200 * time.Millisecond,
 			Leader:    leader.Options{HeartbeatTimeout: time.Second, RangeSize: rangeSize},
 		}

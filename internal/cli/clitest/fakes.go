@@ -172,6 +172,8 @@ type ClusterAPI struct {
 	// a running job "job-1").
 	TrainJob   *api.Job
 	PredictJob *api.Job
+	// Saves records Save and Restore calls (see save.go).
+	Saves SaveFake
 }
 
 // Cloud implements cmdutil.ClusterAPI.

@@ -5,6 +5,7 @@ import (
 	"github.com/mlctl/mlctl/internal/cli/cluster/launch"
 	"github.com/mlctl/mlctl/internal/cli/cluster/list"
 	"github.com/mlctl/mlctl/internal/cli/cluster/logs"
+	"github.com/mlctl/mlctl/internal/cli/cluster/start"
 	"github.com/mlctl/mlctl/internal/cli/cluster/status"
 	"github.com/mlctl/mlctl/internal/cli/cluster/stop"
 	"github.com/mlctl/mlctl/internal/cmdutil"
@@ -29,6 +30,7 @@ cluster frees its memory but keeps its record until you delete it.`,
 		list.NewCmdList(f, nil),
 		status.NewCmdStatus(f, nil),
 		stop.NewCmdStop(f, nil),
+		start.NewCmdStart(f, nil),
 		delete.NewCmdDelete(f, nil),
 		logs.NewCmdLogs(f, nil),
 	)

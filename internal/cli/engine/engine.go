@@ -13,8 +13,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlctl/mlctl/engine/cloud"
+	"github.com/mlctl/mlctl/engine/limits"
 	"github.com/mlctl/mlctl/engine/node"
 	"github.com/mlctl/mlctl/engine/proc"
+	"github.com/mlctl/mlctl/launcher/am"
 	"github.com/mlctl/mlctl/launcher/yarnenv"
 )
 
@@ -92,9 +94,26 @@ func nodeRun(opts *NodeOptions) error {
 			cfg.Listen = net.JoinHostPort(env.NMHost, "0")
 		}
 	}
+	pcfg := proc.Config{Node: cfg}
+	lim, err := limits.FromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	pcfg.Limits = lim
+	if opts.Dir != "" {
+		pcfg.Ended = func(_ context.Context, e limits.End) error { return limits.WriteEnd(opts.Dir, e) }
+	} else {
+		peer, err := cloud.NewPeer(cfg.Secrets)
+		if err != nil {
+			return err
+		}
+		pcfg.Ended = func(ctx context.Context, e limits.End) error {
+			return peer.Call(ctx, opts.Rendezvous, am.PathEnd, e, nil)
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	err := proc.Run(ctx, proc.Config{Node: cfg})
+	err = proc.Run(ctx, pcfg)
 	if err != nil {
 		logger.Printf("exiting: %v", err)
 		return err

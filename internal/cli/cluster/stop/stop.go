@@ -2,9 +2,13 @@ package stop
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/internal/cli/cluster/shared"
+	jobshared "github.com/mlctl/mlctl/internal/cli/job/shared"
 	"github.com/mlctl/mlctl/internal/cmdutil"
+	"github.com/mlctl/mlctl/internal/errs"
 	"github.com/mlctl/mlctl/internal/iostreams"
 	"github.com/mlctl/mlctl/launcher"
 	"github.com/spf13/cobra"
@@ -12,25 +16,37 @@ import (
 
 // StopOptions configures `cluster stop`.
 type StopOptions struct {
-	IO      *iostreams.IOStreams
-	Backend func(name string) (launcher.Backend, error)
-	Ctx     context.Context
+	IO         *iostreams.IOStreams
+	Backend    func(name string) (launcher.Backend, error)
+	ClusterAPI func(ctx context.Context, cluster string) (cmdutil.ClusterAPI, error)
+	Ctx        context.Context
 
 	Name        string
 	BackendName string
+	// Save writes the cluster's frames and models to its saves directory
+	// (launcher.SaveDir) before stopping; cluster start restores them.
+	Save bool
 }
 
 // NewCmdStop returns the `cluster stop` command.
 func NewCmdStop(f *cmdutil.Factory, runF func(*StopOptions) error) *cobra.Command {
-	opts := &StopOptions{IO: f.IOStreams, Backend: f.Backend}
+	opts := &StopOptions{IO: f.IOStreams, Backend: f.Backend, ClusterAPI: f.ClusterAPI}
 	cmd := &cobra.Command{
 		Use:   "stop NAME",
 		Short: "Stop a cluster, keeping its record",
 		Long: `Stop a cluster: its nodes exit and the memory they held is freed. Frames that
 were not saved are lost. The cluster record stays (see mlctl cluster list)
-until you delete it. Stopping a cluster that is already stopped succeeds.`,
-		Example: `  mlctl cluster stop demo`,
-		Args:    cmdutil.ExactArgs(1, "cluster stop needs the cluster NAME (see mlctl cluster list)"),
+until you delete it. Stopping a cluster that is already stopped succeeds.
+
+With --save, the cluster's frames and models are first written to its saves
+directory ($MLCTL_HOME/clusters/NAME/saves on the local backend,
+hdfs:///user/USER/.mlctl/clusters/NAME/saves on yarn), and mlctl cluster
+start NAME restores them, on any number of nodes. The save replaces the
+previous one only once it is complete; if it fails, the cluster is not
+stopped.`,
+		Example: `  mlctl cluster stop demo
+  mlctl cluster stop demo --save`,
+		Args: cmdutil.ExactArgs(1, "cluster stop needs the cluster NAME (see mlctl cluster list)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			opts.Ctx = cmd.Context()
@@ -44,18 +60,60 @@ until you delete it. Stopping a cluster that is already stopped succeeds.`,
 		},
 	}
 	shared.AddBackendFlag(cmd, &opts.BackendName)
+	cmd.Flags().BoolVar(&opts.Save, "save", false, "save the cluster's frames and models first (cluster start restores them)")
 	return cmd
 }
 
-// Run stops the cluster.
+// Run stops the cluster, saving it first when asked.
 func Run(opts *StopOptions) error {
 	b, err := opts.Backend(opts.BackendName)
 	if err != nil {
 		return err
 	}
+	if opts.Save {
+		if err := save(opts, b); err != nil {
+			return err
+		}
+	}
 	if err := b.Stop(opts.Ctx, opts.Name); err != nil {
 		return cmdutil.ClusterError(opts.Name, err)
 	}
 	shared.Successf(opts.IO, "Stopped cluster %s", opts.Name)
+	return nil
+}
+
+// save writes the cluster's save; any failure leaves the cluster running.
+func save(opts *StopOptions, b launcher.Backend) error {
+	rec, err := b.Get(opts.Ctx, opts.Name)
+	if err != nil {
+		return cmdutil.ClusterError(opts.Name, err)
+	}
+	if rec.State != launcher.StateRunning {
+		return errs.New(errs.Error, fmt.Errorf("cluster %s is %s: there is nothing in memory to save", opts.Name, rec.State),
+			"stop it without --save; its last save, if any, stays in "+launcher.SaveDir(rec))
+	}
+	notStopped := func(err error) error {
+		hint := errs.Hint(err)
+		if hint == "" {
+			hint = "fix the cause and run mlctl cluster stop " + opts.Name + " --save again, or stop it without --save (its frames and models are then lost)"
+		}
+		return errs.New(errs.Code(err), fmt.Errorf("cluster %s was not stopped: %w", opts.Name, err), hint)
+	}
+	c, err := opts.ClusterAPI(opts.Ctx, opts.Name)
+	if err != nil {
+		return notStopped(cmdutil.ClusterError(opts.Name, err))
+	}
+	dir := launcher.SaveDir(rec)
+	job, err := c.Save(opts.Ctx, api.SaveRequest{Dir: dir})
+	if err != nil {
+		return notStopped(fmt.Errorf("saving: %w", err))
+	}
+	w := &jobshared.Waiter{IO: opts.IO, Client: c, Cluster: opts.Name, Label: "saving " + opts.Name, QuietWhenPiped: true}
+	done, err := w.Wait(opts.Ctx, job)
+	if err != nil {
+		return notStopped(api.SaveJobError(err))
+	}
+	// The job's last message says what the save holds and its size.
+	fmt.Fprintf(opts.IO.ErrOut, "Saved cluster %s to %s: %s\n", opts.Name, done.Result, done.Message)
 	return nil
 }
