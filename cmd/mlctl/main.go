@@ -27,6 +27,7 @@ func main() {
 // run executes mlctl with os.Args and returns the exit code.
 func run() int {
 	f := newFactory(cmdutil.BuildInfo{Version: version, Commit: commit, GoVersion: runtime.Version()})
+	wired = f
 	rootCmd := root.NewCmdRoot(f, extraCommands(f)...)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

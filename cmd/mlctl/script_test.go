@@ -36,6 +36,10 @@ func TestScripts(t *testing.T) {
 			env.Setenv("MLCTL_CLUSTER", "")
 			env.Setenv("NO_COLOR", "")
 			env.Setenv("MLCTL_HOME", env.WorkDir+"/home")
+			// Config files inside the script's directory only: never the
+			// machine's /etc/mlctl/config.yaml.
+			env.Setenv("XDG_CONFIG_HOME", env.WorkDir+"/xdg")
+			env.Setenv("MLCTL_SYSTEM_CONFIG", env.WorkDir+"/etc/mlctl/config.yaml")
 			// testscript puts its mlctl on PATH first; the local backend's
 			// nodes must run that one, not the test binary by its own name.
 			bin := strings.SplitN(env.Getenv("PATH"), string(os.PathListSeparator), 2)[0]

@@ -37,7 +37,9 @@ var router = sync.OnceValues(func() (*launcher.Router, error) {
 			return nil, err
 		}
 	}
-	return &launcher.Router{Local: launcher.NewLocal(mlctlHome(), exe), YARN: launcher.NewYARN(mlctlHome(), exe)}, nil
+	yarn := launcher.NewYARN(mlctlHome(), exe)
+	yarn.Krb = kerberosOptions() // from the settings (config.go)
+	return &launcher.Router{Local: launcher.NewLocal(mlctlHome(), exe), YARN: yarn}, nil
 })
 
 func init() {

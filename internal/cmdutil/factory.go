@@ -8,6 +8,7 @@ import (
 
 	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/hdfs"
+	"github.com/mlctl/mlctl/internal/config"
 	"github.com/mlctl/mlctl/internal/iostreams"
 	"github.com/mlctl/mlctl/launcher"
 	"github.com/mlctl/mlctl/profile"
@@ -52,6 +53,11 @@ type Factory struct {
 	Build          BuildInfo
 	// Verbose is set by the persistent --verbose flag.
 	Verbose bool
+	// Settings are the resolved configuration (flag > MLCTL_* > user file >
+	// system file > default), set by the root command before a command
+	// runs; nil for hidden commands (engine nodes) and in tests that build
+	// a command alone.
+	Settings *config.Settings
 }
 
 // ClusterAPI is what the CLI needs from a running cluster's leader. The real

@@ -131,6 +131,9 @@ func loadConfig(explicit string) (string, *config.Config, error) {
 
 func keytabLogin(ctx context.Context, opts Options, confPath string, cfg *config.Config,
 	now func() time.Time, settings []func(*client.Settings)) (*Session, error) {
+	if err := CheckKeytabFile(opts.Keytab); err != nil {
+		return nil, err
+	}
 	kt, err := keytab.Load(opts.Keytab)
 	if err != nil {
 		hint := "check the keytab path and that it is readable by you"

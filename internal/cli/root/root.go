@@ -43,10 +43,16 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 denied by policy, 4 authentication
   mlctl cluster stop demo`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRun: func(*cobra.Command, []string) {
+		PersistentPreRunE: func(c *cobra.Command, _ []string) error {
+			// Settings first: no_color from a file or MLCTL_NO_COLOR fills
+			// --no-color like any flag.
+			if err := applyConfig(f, c); err != nil {
+				return err
+			}
 			if noColor {
 				f.IOStreams.SetColorEnabled(false)
 			}
+			return nil
 		},
 	}
 	cmd.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
@@ -56,6 +62,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 denied by policy, 4 authentication
 	cmd.SetOut(f.IOStreams.Out)
 	cmd.SetErr(f.IOStreams.ErrOut)
 	cmdutil.MakeGroup(cmd)
+	addConfig(cmd, f)
 
 	pf := cmd.PersistentFlags()
 	pf.BoolVarP(&f.Verbose, "verbose", "v", false, "say more about what is happening, and show error causes")
