@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlctl/mlctl/internal/cmdutil"
+	"github.com/mlctl/mlctl/internal/config"
 	"github.com/spf13/cobra"
 )
 
@@ -22,12 +24,15 @@ type lookup func(ctx context.Context, cmd *cobra.Command) ([]string, error)
 // within Limit. max is how many positional arguments the command takes
 // (0: the function completes a flag's value, -1: any number, and names
 // already given are not offered again).
-func bounded(lk lookup, max int) cobra.CompletionFunc {
+func bounded(f *cmdutil.Factory, lk lookup, max int) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		if max > 0 && len(args) >= max {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		cands := within(cmd.Context(), Limit, func(ctx context.Context) ([]string, error) { return lk(ctx, cmd) })
+		cands := within(cmd.Context(), Limit, func(ctx context.Context) ([]string, error) {
+			settle(f, cmd)
+			return lk(ctx, cmd)
+		})
 		var exclude []string
 		if max != 0 {
 			exclude = args
@@ -99,4 +104,23 @@ func describe(name, desc string) string {
 		return name
 	}
 	return name + "\t" + desc
+}
+
+// settle gives a completion the user's settings, as the root gives every
+// command it runs: cobra's __complete is hidden, so the root leaves it
+// alone, but the name to complete depends on them (cluster from the config
+// file, the keytab login of the yarn backend). Flags typed on the command
+// line keep their values; with a broken configuration the completion goes
+// on without it.
+func settle(f *cmdutil.Factory, cmd *cobra.Command) {
+	if f.Settings != nil {
+		return
+	}
+	s, err := config.Load(config.DefaultSources())
+	if err != nil || s.Err() != nil {
+		return
+	}
+	if s.Apply(cmd) == nil {
+		f.Settings = s
+	}
 }

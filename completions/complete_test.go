@@ -80,6 +80,7 @@ func TestCompleteNames(t *testing.T) {
 		{[]string{"cluster", "logs", ""}, []string{"demo", "dev", "old"}},
 		{[]string{"cluster", "delete", "o"}, []string{"old"}},
 		{[]string{"cluster", "stop", ""}, []string{"demo", "dev"}},
+		{[]string{"cluster", "start", ""}, []string{"old"}}, // ended ones only
 		{[]string{"cluster", "status", "--backend", "yarn", ""}, []string{"demo", "dev", "old"}},
 		{[]string{"cluster", "status", "demo", ""}, nil}, // takes one NAME
 		{[]string{"frame", "list", "--cluster", ""}, []string{"demo", "dev"}},

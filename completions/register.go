@@ -53,7 +53,7 @@ func Register(root *cobra.Command, f *cmdutil.Factory) {
 	walk(root, func(cmd *cobra.Command) {
 		path := strings.TrimPrefix(strings.TrimPrefix(cmd.CommandPath(), root.Name()), " ")
 		if a, ok := args[path]; ok && cmd.ValidArgsFunction == nil && len(cmd.ValidArgs) == 0 {
-			cmd.ValidArgsFunction = bounded(a.lk, a.max)
+			cmd.ValidArgsFunction = bounded(f, a.lk, a.max)
 		} else if _, ok := noArgs[path]; ok && cmd.ValidArgsFunction == nil {
 			cmd.ValidArgsFunction = cobra.NoFileCompletions
 		}
@@ -63,7 +63,7 @@ func Register(root *cobra.Command, f *cmdutil.Factory) {
 			}
 			var fn cobra.CompletionFunc
 			if lk, ok := flags[fl.Name]; ok {
-				fn = bounded(lk, 0)
+				fn = bounded(f, lk, 0)
 			} else if notFile(fl) {
 				fn = cobra.NoFileCompletions
 			}
