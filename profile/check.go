@@ -43,13 +43,19 @@ type Decision struct {
 }
 
 // Fill returns req with its zero fields set to the profile's defaults
-// (nodes, memory and vcores per node, queue, engine). Without a profile it
+// (nodes, memory and vcores per node, queue, engine: the policy's default,
+// or the profile's first allowed version when the default is not allowed). Without a profile it
 // returns req with the engine default only.
 func (r *Resolution) Fill(req Request) Request {
+	pr := r.Profile
 	if req.Engine == "" && r.policy != nil {
 		req.Engine = r.policy.Engines.Default
+		// A profile that pins its users to some versions starts them on
+		// the first of those when the policy's default is not among them.
+		if pr != nil && len(pr.Engines) > 0 && !slices.Contains(pr.Engines, req.Engine) {
+			req.Engine = pr.Engines[0]
+		}
 	}
-	pr := r.Profile
 	if pr == nil {
 		return req
 	}

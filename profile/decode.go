@@ -15,6 +15,9 @@ type decoder struct {
 	file string
 	pos  positions
 	ps   Problems
+	// bad holds the places of values the schema refused, so validation does
+	// not report a second, derived problem at the same place.
+	bad map[position]bool
 }
 
 // field is one known key of a mapping and what to do with its value.
@@ -28,11 +31,18 @@ func (d *decoder) problem(n *yaml.Node, msg, hint string) {
 	if n != nil && n.Line > 0 {
 		line, col = n.Line, n.Column
 	}
+	if d.bad == nil {
+		d.bad = map[position]bool{}
+	}
+	d.bad[position{line, col}] = true
 	d.ps = append(d.ps, Problem{File: d.file, Line: line, Col: col, Msg: msg, Hint: hint})
 }
 
 func (d *decoder) problemAt(path, msg, hint string) {
 	at := d.pos.at(path)
+	if d.bad[at] {
+		return
+	}
 	d.ps = append(d.ps, Problem{File: d.file, Line: at.line, Col: at.col, Msg: msg, Hint: hint})
 }
 
@@ -229,7 +239,7 @@ func (d *decoder) duration(dst *time.Duration) func(*yaml.Node, string) {
 		}
 		if n.Tag == "!!int" && n.Value != "0" {
 			d.problem(n, fmt.Sprintf("%s: a duration needs a unit, got %s", path, n.Value),
-				fmt.Sprintf("write %ss, %sm or %sh; units are s, m, h and d (days); 0 means no limit", n.Value, n.Value, n.Value))
+				fmt.Sprintf("write %ss if you mean seconds; units are s, m, h and d (days); 0 means no limit", n.Value))
 			return
 		}
 		v, err := ParseDuration(n.Value)

@@ -36,3 +36,17 @@ func (p *Policy) Groups(name string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// Identify is who a Kerberos principal is under this policy: its short
+// name (ShortName) and that user's groups (Groups).
+func (p *Policy) Identify(principal string) (Identity, error) {
+	name, err := p.ShortName(principal)
+	if err != nil {
+		return Identity{Principal: principal}, err
+	}
+	groups, err := p.Groups(name)
+	if err != nil {
+		return Identity{Principal: principal, User: name}, err
+	}
+	return Identity{Principal: principal, User: name, Groups: groups}, nil
+}

@@ -63,6 +63,11 @@ func (d *decoder) decodeDocument(data []byte) (*Policy, *explicit) {
 		return nil, nil
 	}
 	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		d.problem(root, "the policy must be a mapping of keys (apiVersion, kind, roles, profiles, ...), got "+kindName(root),
+			"start it with: apiVersion: "+APIVersion)
+		return nil, nil
+	}
 	p := &Policy{}
 	set := &explicit{
 		nodesMin: map[int]bool{}, nodesDefault: map[int]bool{}, memDefault: map[int]bool{},
@@ -84,9 +89,6 @@ func (d *decoder) decodeDocument(data []byte) (*Policy, *explicit) {
 			})
 		}},
 	})
-	if root.Kind != yaml.MappingNode {
-		return nil, nil
-	}
 	switch {
 	case p.APIVersion == "" && d.pos["apiVersion"] == (position{}):
 		d.problem(root, "missing apiVersion", "add apiVersion: "+APIVersion+" as the first line")
