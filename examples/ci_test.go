@@ -80,9 +80,9 @@ func TestCITrainAndScoreFails(t *testing.T) {
 	}
 }
 
-// fakeMlctl stands in for mlctl where the real one cannot serve the test
-// (no --keytab before the config branch): it records each call's
-// arguments, one line per call, and succeeds.
+// fakeMlctl records each call's arguments, one line per call, and
+// succeeds: the real mlctl on the local backend accepts --keytab and
+// --principal but cannot show whether a script passed them.
 func fakeMlctl(t *testing.T, s *sandbox) string {
 	t.Helper()
 	log := filepath.Join(s.dir, "calls")
@@ -97,6 +97,8 @@ case "$1 $2" in "cluster list") printf 'NAME\tBACKEND\tSTATE\n' ;; esac
 
 // TestScriptsPassTheKeytab: with KEYTAB_FILE and PRINCIPAL set, every
 // mlctl call of both scripts logs in with them; without, none names them.
+// (TestScriptsKerberosFailures sees the real mlctl refuse a bad keytab the
+// scripts passed it; TestScriptsAcceptTheKeytab runs them with it.)
 func TestScriptsPassTheKeytab(t *testing.T) {
 	for _, script := range []string{cronScript, ciScript} {
 		for _, withKeytab := range []bool{true, false} {
@@ -258,5 +260,20 @@ func parseYAML(t *testing.T, path string, v any) {
 	}
 	if err := yaml.Unmarshal(data, v); err != nil {
 		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// TestScriptsAcceptTheKeytab: the real mlctl takes the login flags on every
+// command the scripts run (on the local backend nothing logs in).
+func TestScriptsAcceptTheKeytab(t *testing.T) {
+	for _, script := range []string{cronScript, ciScript} {
+		s := newSandbox(t)
+		s.env["CLUSTER"] = "h6-keytab"
+		kt := filepath.Join(s.dir, "ml.keytab")
+		writeFile(t, kt, "not used on the local backend", 0o600)
+		s.env["KEYTAB_FILE"], s.env["PRINCIPAL"] = kt, "ml@EXAMPLE.COM"
+		if r := s.script(script, s.dir); r.code != 0 {
+			t.Errorf("%s with --keytab and --principal: %s", script, r)
+		}
 	}
 }

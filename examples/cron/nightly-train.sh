@@ -87,7 +87,7 @@ The request is in $here/nightly-train.sh (CLUSTER=$CLUSTER NODES=$NODES MEMORY=$
 		printf '%s\n' "$body" | mail -s "mlctl: nightly training denied by policy" "$ADMIN_MAIL"
 		log "denied by policy; mailed $ADMIN_MAIL"
 	else
-		log "denied by policy (set ADMIN_MAIL and install mail to tell the admin): $why"
+		log "denied by policy (set ADMIN_MAIL and install mail to have the admin told)"
 	fi
 }
 
@@ -114,7 +114,7 @@ step() {
 			rc=$TIMEOUT
 			;;
 		"$DENIED") notify_admin "$what" "$(cat "$errfile")" ;;
-		"$AUTH") log "$what: Kerberos login failed; renew the keytab${KEYTAB_FILE:+ $KEYTAB_FILE} (kinit -kt works again when it is fixed)" ;;
+		"$AUTH") log "$what: Kerberos login failed; renew or fix the keytab${KEYTAB_FILE:+ $KEYTAB_FILE} as mlctl says above (kinit -kt works again when it is fixed)" ;;
 		*) log "$what failed (exit $rc)" ;;
 		esac
 		rm -f "$errfile"
@@ -126,11 +126,17 @@ step() {
 # success or failure; one that was already running is someone's to keep.
 launched=
 cleanup() {
-	local rc=$?
+	local rc=$? stop=0 del=0
 	if [[ -n $launched && -z $KEEP_CLUSTER ]]; then
-		ml cluster stop "$CLUSTER" >/dev/null 2>&1 || log "could not stop $CLUSTER: stop it with: mlctl cluster stop $CLUSTER"
-		ml cluster delete "$CLUSTER" >/dev/null 2>&1 || true
-		log "stopped and deleted $CLUSTER"
+		ml cluster stop "$CLUSTER" >/dev/null 2>&1 || stop=$?
+		if ((stop != 6)); then # 6: never launched (denied, or failed before its record)
+			ml cluster delete "$CLUSTER" >/dev/null 2>&1 || del=$?
+			if ((del == 0)); then
+				log "stopped and deleted $CLUSTER"
+			else
+				log "could not clean up $CLUSTER (stop: exit $stop, delete: exit $del); see mlctl cluster status $CLUSTER"
+			fi
+		fi
 	fi
 	exit "$rc"
 }
