@@ -12,10 +12,11 @@
 // in this package regenerates them and fails when the committed ones
 // differ.
 //
-// Every dynamic completer answers within Limit or offers nothing: the lookup
-// runs under a context with that deadline and is abandoned when it passes,
-// so a dead or unreachable cluster never hangs the shell, and no error text
-// is ever written where the shell would show it.
+// Every dynamic completer answers within Limit (250 ms, so that the whole
+// `mlctl __complete` process answers within 300 ms) or offers nothing: the
+// lookup runs under a context with that deadline and is abandoned when it
+// passes, so a dead or unreachable cluster never hangs the shell, and no
+// error text is ever written where the shell would show it.
 //
 // Completers are attached in one place, Register, which walks the built
 // command tree and matches commands by path and flags by name; verb
