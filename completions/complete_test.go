@@ -252,7 +252,7 @@ func TestEveryClusterFlagCompletes(t *testing.T) {
 		if cmd.Hidden {
 			return
 		}
-		for _, name := range []string{"cluster", "frame", "valid", "model", "queue", "profile"} {
+		for _, name := range []string{"cluster", "frame", "valid", "model", "queue", "profile", "engine"} {
 			if cmd.LocalFlags().Lookup(name) == nil {
 				continue
 			}

@@ -87,7 +87,7 @@ var noArgs = map[string]struct{}{
 var textFlags = map[string]bool{
 	"name": true, "target": true, "ignore": true, "weights-column": true, "offset-column": true,
 	"dest": true, "ratios": true, "sep": true, "header": true, "na-string": true, "col-type": true,
-	"memory": true, "keep": true, "principal": true, "user": true, "group": true,
+	"memory": true, "keep": true, "principal": true, "user": true, "group": true, "format": true,
 }
 
 // notFile reports a flag whose value is never a file: a number, a
