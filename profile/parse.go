@@ -24,9 +24,31 @@ func Parse(name string, data []byte) (*Policy, error) {
 		d.validate(p)
 	}
 	if len(d.ps) > 0 {
-		return nil, d.ps.sorted()
+		return nil, clamp(d.ps, data).sorted()
 	}
 	return p, nil
+}
+
+// clamp keeps every position inside data: the YAML parser places some
+// problems (an empty document after ---) just past the end.
+func clamp(ps Problems, data []byte) Problems {
+	lines := bytes.Split(data, []byte("\n"))
+	for i := range ps {
+		p := &ps[i]
+		if p.Line < 1 {
+			p.Line, p.Col = 1, 1
+		}
+		if p.Line > len(lines) {
+			p.Line, p.Col = len(lines), len([]rune(string(lines[len(lines)-1])))+1
+		}
+		if n := len([]rune(string(lines[p.Line-1]))) + 1; p.Col > n {
+			p.Col = n
+		}
+		if p.Col < 1 {
+			p.Col = 1
+		}
+	}
+	return ps
 }
 
 // explicit records which optional values the file gave, where a zero value

@@ -1,6 +1,8 @@
 package profile
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"os"
@@ -9,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/broken/*.golden from the current output")
@@ -31,6 +35,21 @@ func TestExamplesAreValid(t *testing.T) {
 			}
 			if p.Source != f || len(p.Profiles) == 0 {
 				t.Errorf("source %q, %d profiles", p.Source, len(p.Profiles))
+			}
+			// policy show's YAML is itself a valid policy, the same one.
+			shown, err := yaml.Marshal(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := Parse("shown.yaml", shown)
+			if err != nil {
+				t.Fatalf("shown policy invalid: %v\n%s", err, shown)
+			}
+			q.Source = p.Source
+			a, _ := json.Marshal(p)
+			b, _ := json.Marshal(q)
+			if !bytes.Equal(a, b) {
+				t.Errorf("round trip differs:\n%s\n%s", a, b)
 			}
 		})
 	}
@@ -232,6 +251,20 @@ func FuzzParse(f *testing.F) {
 				t.Fatal("nil policy without error")
 			}
 			_ = p.Resolve(Identity{User: "u", Groups: []string{"g"}}).Check(Request{Backend: BackendYarn, Nodes: 3})
+			// policy show's YAML reads back as the same policy.
+			shown, err := yaml.Marshal(p)
+			if err != nil {
+				t.Fatalf("marshal: %v", err)
+			}
+			q, err := Parse("fuzz.yaml", shown)
+			if err != nil {
+				t.Fatalf("the shown policy does not parse:\n%s\n%v", shown, err)
+			}
+			a, _ := json.Marshal(p)
+			b, _ := json.Marshal(q)
+			if !bytes.Equal(a, b) {
+				t.Fatalf("round trip differs:\n%s\n%s", a, b)
+			}
 			return
 		}
 		var ps Problems

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +38,19 @@ func (d *decoder) checkBackends(p *Policy) {
 				`write DEFAULT or RULE:[n:format](regex)s/pattern/replacement/[g][/L], e.g. RULE:[1:$1@$0](.*@EXAMPLE\.COM)s/@.*//`)
 		}
 	}
+	for path, v := range map[string]string{
+		"backends.yarn.hadoop_conf_dir": p.Backends.Yarn.HadoopConfDir,
+		"backends.kerberos.krb5_conf":   p.Backends.Kerberos.Krb5Conf,
+	} {
+		if v != "" && !filepath.IsAbs(v) {
+			d.problemAt(path, fmt.Sprintf("%s: %q is not an absolute path", path, v), "write the full path, e.g. "+map[string]string{
+				"backends.yarn.hadoop_conf_dir": "/etc/hadoop/conf", "backends.kerberos.krb5_conf": "/etc/krb5.conf"}[path])
+		}
+	}
+	if a := p.Naming.AuditLog; a != "" && !filepath.IsAbs(a) && !strings.HasPrefix(a, "$MLCTL_HOME/") {
+		d.problemAt("naming.audit_log", fmt.Sprintf("naming.audit_log: %q is relative, so it would depend on the directory mlctl runs in", a),
+			"write an absolute path such as /var/log/mlctl/audit.log, or $MLCTL_HOME/audit.log")
+	}
 	if !p.Backends.Yarn.Enabled && !p.Backends.Local.Enabled {
 		d.problemAt("backends", "no backend is enabled: nobody can launch a cluster",
 			"add backends.yarn (rm_addresses or hadoop_conf_dir) or set backends.local.enabled: true")
@@ -54,6 +68,9 @@ func (d *decoder) checkEngines(p *Policy) {
 				"give each build its own name")
 		} else {
 			seen[e.Name] = i
+			if !engineName(e.Name) {
+				d.problemAt(path+".name", fmt.Sprintf("engine version name %q has characters other than letters, digits, '.', '-' and '_'", e.Name), "use a version such as 3.46 or 3.46-hotfix1")
+			}
 		}
 		switch {
 		case e.Path == "":
@@ -178,6 +195,15 @@ func (d *decoder) checkRanges(pr *Profile, path string) {
 		d.problemAt(path+".max_idle", fmt.Sprintf("profile %s: max_idle %s is longer than max_uptime %s, so it never applies", pr.Name, FormatDuration(pr.MaxIdle), FormatDuration(pr.MaxUptime)),
 			"shorten max_idle, or lengthen max_uptime")
 	}
+}
+
+func engineName(s string) bool {
+	for _, r := range s {
+		if !(r == '.' || r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func maxText(m int) string {
