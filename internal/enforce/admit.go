@@ -111,7 +111,8 @@ func (g *Gate) Admit(ctx context.Context, b Lister, ask Ask) (*Admission, error)
 		return nil, err
 	}
 	res := pol.Resolve(id)
-	backend := backendName(ask.Spec.Backend)
+	backend := DefaultBackend(pol, ask.Spec.Backend)
+	ask.Spec.Backend = backend
 	live, err := Live(ctx, b, backend, id.User)
 	if err != nil {
 		return nil, err
@@ -147,6 +148,18 @@ func (g *Gate) Admit(ctx context.Context, b Lister, ask Ask) (*Admission, error)
 		return nil, err
 	}
 	return adm, nil
+}
+
+// DefaultBackend is the backend a launch without --backend goes to: yarn
+// when the policy enables yarn and not the local backend, else local.
+func DefaultBackend(pol *profile.Policy, asked string) string {
+	switch {
+	case asked != "":
+		return asked
+	case pol.Backends.Yarn.Enabled && !pol.Backends.Local.Enabled:
+		return profile.BackendYarn
+	}
+	return profile.BackendLocal
 }
 
 // fill puts the filled request's sizes and queue into spec, keeping the
@@ -242,4 +255,36 @@ func (a *Admission) record(outcome, reason string) audit.Record {
 		}
 	}
 	return r
+}
+
+// StartHooks are cluster start's policy hooks: check admits the start as
+// a launch (the record's sizes, the profile's current limits: a cluster
+// started again gets today's max_uptime, max_idle, environment and engine
+// rules, not those of its first launch) and done audits its outcome.
+func (g *Gate) StartHooks(b func(name string) (launcher.Backend, error)) (check func(context.Context, launcher.Spec) (launcher.Spec, error), done func(*launcher.Record, error)) {
+	var adm *Admission
+	check = func(ctx context.Context, spec launcher.Spec) (launcher.Spec, error) {
+		be, err := b(spec.Backend)
+		if err != nil {
+			return spec, err
+		}
+		engine := ""
+		if spec.Engine != nil {
+			engine = spec.Engine.Version
+		}
+		spec.MaxUptime, spec.MaxIdle, spec.SaveOnStop, spec.Env, spec.Engine, spec.AppName = 0, 0, false, nil, nil, ""
+		adm, err = g.Admit(ctx, be, Ask{Action: audit.ActionStart, Spec: spec, EngineName: engine})
+		if err != nil {
+			return spec, err
+		}
+		return adm.Spec, nil
+	}
+	done = func(rec *launcher.Record, err error) {
+		if adm != nil {
+			if aerr := adm.Done(g, rec, err); aerr != nil {
+				g.warn("%v", aerr)
+			}
+		}
+	}
+	return check, done
 }

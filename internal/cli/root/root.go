@@ -4,11 +4,13 @@ import (
 	"fmt"
 
 	"github.com/mlctl/mlctl/completions"
+	"github.com/mlctl/mlctl/internal/cli/admin"
 	"github.com/mlctl/mlctl/internal/cli/cluster"
 	"github.com/mlctl/mlctl/internal/cli/frame"
 	"github.com/mlctl/mlctl/internal/cli/job"
 	"github.com/mlctl/mlctl/internal/cli/keygen"
 	"github.com/mlctl/mlctl/internal/cli/model"
+	"github.com/mlctl/mlctl/internal/cli/policy"
 	"github.com/mlctl/mlctl/internal/cli/predict"
 	"github.com/mlctl/mlctl/internal/cli/quickstart"
 	"github.com/mlctl/mlctl/internal/cli/score"
@@ -81,6 +83,8 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 denied by policy, 4 authentication
 		quickstart.NewCmdQuickstart(f, nil),
 		version.NewCmdVersion(f, nil),
 		keygen.NewCmdKeygen(f, nil),
+		policy.NewCmdPolicy(f),
+		admin.NewCmdAdmin(f),
 	)
 	cmd.AddCommand(extra...)
 	// mlctl's own `completion` replaces cobra's default one; the dynamic

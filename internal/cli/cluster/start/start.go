@@ -11,6 +11,7 @@ import (
 	"github.com/mlctl/mlctl/internal/cli/cluster/shared"
 	jobshared "github.com/mlctl/mlctl/internal/cli/job/shared"
 	"github.com/mlctl/mlctl/internal/cmdutil"
+	"github.com/mlctl/mlctl/internal/enforce"
 	"github.com/mlctl/mlctl/internal/errs"
 	"github.com/mlctl/mlctl/internal/iostreams"
 	"github.com/mlctl/mlctl/launcher"
@@ -41,12 +42,17 @@ type StartOptions struct {
 	// returns it as allowed, its defaults filled in, or an error (exit 3
 	// for a denial) that stops the start before anything runs.
 	Check func(ctx context.Context, spec launcher.Spec) (launcher.Spec, error)
+	// Done, when set, is told how the start ended (the audit log).
+	Done func(rec *launcher.Record, err error)
 }
 
 // NewCmdStart returns the `cluster start` command. runF replaces Run in
 // tests.
 func NewCmdStart(f *cmdutil.Factory, runF func(*StartOptions) error) *cobra.Command {
 	opts := &StartOptions{IO: f.IOStreams, Backend: f.Backend, ClusterAPI: f.ClusterAPI}
+	if f.Policy != nil {
+		opts.Check, opts.Done = enforce.FromFactory(f).StartHooks(f.Backend)
+	}
 	memory := &cmdutil.MemoryValue{} // 0: as recorded
 	wait := true
 
@@ -166,6 +172,9 @@ func Run(opts *StartOptions) error {
 	}
 	started, err := rs.Restart(sctx, spec, true, progress)
 	pl.Done()
+	if opts.Done != nil {
+		opts.Done(started, err)
+	}
 	if err != nil {
 		return startError(ctx, sctx, opts, err)
 	}

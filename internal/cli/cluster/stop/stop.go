@@ -8,6 +8,7 @@ import (
 	"github.com/mlctl/mlctl/internal/cli/cluster/shared"
 	jobshared "github.com/mlctl/mlctl/internal/cli/job/shared"
 	"github.com/mlctl/mlctl/internal/cmdutil"
+	"github.com/mlctl/mlctl/internal/enforce"
 	"github.com/mlctl/mlctl/internal/errs"
 	"github.com/mlctl/mlctl/internal/iostreams"
 	"github.com/mlctl/mlctl/launcher"
@@ -26,11 +27,16 @@ type StopOptions struct {
 	// Save writes the cluster's frames and models to its saves directory
 	// (launcher.SaveDir) before stopping; cluster start restores them.
 	Save bool
+	// Audit, when set, appends the save and the stop to the audit log.
+	Audit func(ctx context.Context, action string, rec *launcher.Record, name, outcome, reason string)
 }
 
 // NewCmdStop returns the `cluster stop` command.
 func NewCmdStop(f *cmdutil.Factory, runF func(*StopOptions) error) *cobra.Command {
 	opts := &StopOptions{IO: f.IOStreams, Backend: f.Backend, ClusterAPI: f.ClusterAPI}
+	if f.Policy != nil {
+		opts.Audit = enforce.FromFactory(f).Note
+	}
 	cmd := &cobra.Command{
 		Use:   "stop NAME",
 		Short: "Stop a cluster, keeping its record",
@@ -70,14 +76,32 @@ func Run(opts *StopOptions) error {
 	if err != nil {
 		return err
 	}
+	audit := func(action string, err error) {
+		if opts.Audit == nil {
+			return
+		}
+		rec, _ := b.Get(opts.Ctx, opts.Name)
+		outcome, reason := "ok", ""
+		if err != nil {
+			outcome, reason = "failed", err.Error()
+		}
+		opts.Audit(opts.Ctx, action, rec, opts.Name, outcome, reason)
+	}
 	if opts.Save {
-		if err := save(opts, b); err != nil {
+		err := save(opts, b)
+		audit("save", err)
+		if err != nil {
 			return err
 		}
 	}
 	if err := b.Stop(opts.Ctx, opts.Name); err != nil {
-		return cmdutil.ClusterError(opts.Name, err)
+		err = cmdutil.ClusterError(opts.Name, err)
+		if errs.Code(err) != errs.NotFound {
+			audit("stop", err)
+		}
+		return err
 	}
+	audit("stop", nil)
 	shared.Successf(opts.IO, "Stopped cluster %s", opts.Name)
 	return nil
 }
