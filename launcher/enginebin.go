@@ -19,8 +19,9 @@ import (
 )
 
 // SumCacheFile, under $MLCTL_HOME, remembers the SHA-256 of engine binaries
-// already verified, by (path, modification time, length), so a launch does
-// not read a large binary again while it is unchanged.
+// already read, by (path, modification time, length), so a launch does not
+// read a large binary again while it is unchanged. (On YARN the resource's
+// modification time binds the check to the file the NodeManager localizes.)
 const SumCacheFile = "engine-sums.json"
 
 // sumEntry is one verified binary.
@@ -110,9 +111,7 @@ func verifyEngine(ctx context.Context, home string, eb *EngineBinary, f engineFi
 		hashes.Lock()
 		hashes.N++
 		hashes.Unlock()
-		if got == want {
-			storeSum(home, f.Path, f.MTime, f.Length, got) // only verified sums: a mismatch is read again next time
-		}
+		storeSum(home, f.Path, f.MTime, f.Length, got) // the file's sum, whatever was expected of it
 	}
 	if got != want {
 		return errs.New(errs.Integrity, fmt.Errorf("engine version %s at %s: SHA-256 mismatch: expected %s, got %s", eb.Version, f.Path, want, got),

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlctl/mlctl/engine/api"
 	"github.com/mlctl/mlctl/internal/errs"
 )
 
@@ -166,6 +167,12 @@ func TestLocalEnvReachesEveryNodeAndMLCTLNamesAreRefused(t *testing.T) {
 			t.Errorf("env %s: %v (code %d), want a usage error", bad, err, errs.Code(err))
 		}
 	}
+	for _, val := range []string{`say "hi"`, "$HOME/x", "a`b`", "two\nlines", `back\slash`} {
+		_, err := l.Launch(context.Background(), Spec{Name: "bad", Nodes: 1, MemoryBytes: 256 << 20, Env: map[string]string{"V": val}}, false, nil)
+		if err == nil || errs.Code(err) != errs.Usage || !strings.Contains(err.Error(), "value of V") {
+			t.Errorf("env value %q: %v (code %d), want a usage error", val, err, errs.Code(err))
+		}
+	}
 	if _, err := l.Get(context.Background(), "bad"); err == nil {
 		t.Error("a refused launch left a record")
 	}
@@ -218,8 +225,8 @@ func TestLocalEngineBinaryIsCheckedAndRun(t *testing.T) {
 	}
 }
 
-// The checksum of an unchanged binary comes from the cache; a changed
-// modification time or length reads it again; a mismatch is never cached.
+// The checksum of an unchanged binary comes from the cache, for a match and
+// a mismatch alike; a changed modification time or length reads it again.
 func TestEngineChecksumCache(t *testing.T) {
 	home := t.TempDir()
 	data := bytes.Repeat([]byte("engine"), 1000)
@@ -241,30 +248,85 @@ func TestEngineChecksumCache(t *testing.T) {
 	if st, err := os.Stat(filepath.Join(home, SumCacheFile)); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("cache file: %v %v", st, err)
 	}
-	touched := file
-	touched.MTime = 2000
-	if err := verifyEngine(ctx, home, eb, touched); err != nil || opens != 2 {
-		t.Errorf("after a new mtime: %v, %d reads", err, opens)
-	}
 	bad := &EngineBinary{Version: "v1", Path: file.Path, SHA256: strings.Repeat("a", 64)}
-	for i := 0; i < 2; i++ {
-		if err := verifyEngine(ctx, home, bad, touched); errs.Code(err) != errs.Integrity {
-			t.Fatalf("mismatch: %v", err)
-		}
+	if err := verifyEngine(ctx, home, bad, file); errs.Code(err) != errs.Integrity || !strings.Contains(err.Error(), "got "+sum) || opens != 1 {
+		t.Errorf("a mismatch against the cached sum: %v, %d reads", err, opens)
 	}
-	if opens != 2 {
-		// The cached sum (of the right file) answers the mismatch too, without a read.
-		t.Errorf("%d reads", opens)
+	for _, changed := range []engineFile{{MTime: 2000, Length: file.Length}, {MTime: 1000, Length: file.Length + 1}} {
+		f := file
+		f.MTime, f.Length = changed.MTime, changed.Length
+		before := opens
+		err := verifyEngine(ctx, home, eb, f)
+		if opens != before+1 {
+			t.Errorf("mtime %d length %d: not read again (%v)", f.MTime, f.Length, err)
+		}
 	}
 	other := file
 	other.Path = "hdfs://nn:8020/apps/mlctl/v2/mlctl"
-	if err := verifyEngine(ctx, home, &EngineBinary{Version: "v2", Path: other.Path, SHA256: strings.Repeat("a", 64)}, other); errs.Code(err) != errs.Integrity || opens != 3 {
-		t.Errorf("an uncached mismatch: %v, %d reads", err, opens)
+	before := opens
+	for i := 0; i < 2; i++ {
+		if err := verifyEngine(ctx, home, &EngineBinary{Version: "v2", Path: other.Path, SHA256: strings.Repeat("a", 64)}, other); errs.Code(err) != errs.Integrity {
+			t.Errorf("mismatch: %v", err)
+		}
 	}
-	if err := verifyEngine(ctx, home, &EngineBinary{Version: "v2", Path: other.Path, SHA256: strings.Repeat("a", 64)}, other); errs.Code(err) != errs.Integrity || opens != 4 {
-		t.Errorf("a mismatch was cached: %v, %d reads", err, opens)
+	if opens != before+1 {
+		t.Errorf("two mismatching launches read the file %d times, want once", opens-before)
 	}
 	if err := verifyEngine(ctx, home, &EngineBinary{Version: "v3", SHA256: "xyz"}, other); errs.Code(err) != errs.Usage {
 		t.Errorf("a malformed sha256: %v", err)
+	}
+	// A damaged cache is an empty one.
+	os.WriteFile(filepath.Join(home, SumCacheFile), []byte("{"), 0o600)
+	if err := verifyEngine(ctx, home, eb, file); err != nil {
+		t.Errorf("with a damaged cache: %v", err)
+	}
+}
+
+// An idle stop of a cluster_save profile saves first; starting it again
+// and restoring brings the frame back.
+func TestLocalIdleStopSavesAndRestartRestores(t *testing.T) {
+	l := newLocal(t)
+	rec := launchSpec(t, l, Spec{Name: "keep", Nodes: 2, MemoryBytes: 256 << 20, VCores: 1, MaxIdle: 2 * time.Second, SaveOnStop: true, Profile: "p"})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c, err := l.Client(ctx, "keep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := filepath.Join(t.TempDir(), "d.csv")
+	os.WriteFile(csv, []byte("a,b\n1,x\n2,y\n3,\n"), 0o600)
+	j, err := c.ImportFrame(ctx, api.ImportRequest{Paths: []string{csv}, Name: "d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitJob(ctx, j.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	end := awaitEnd(t, l, "keep")
+	dir := SaveDir(rec)
+	if end.State != StateStopped || !strings.Contains(end.Diagnostics, "frames and models saved to "+dir) {
+		t.Fatalf("ended %s: %q", end.State, end.Diagnostics)
+	}
+	back, err := l.Restart(ctx, end.Spec(), true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.MaxIdle != 2*time.Second || !back.SaveOnStop {
+		t.Errorf("limits lost on restart: %+v", back)
+	}
+	c, err = l.Client(ctx, "keep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err = c.Restore(ctx, api.RestoreRequest{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitJob(ctx, j.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	f, err := c.Frame(ctx, "d")
+	if err != nil || f.Rows != 3 || f.Columns != 2 {
+		t.Fatalf("restored frame: %+v %v", f, err)
 	}
 }

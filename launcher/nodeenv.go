@@ -32,6 +32,11 @@ func checkEnv(env map[string]string) error {
 		case k == "GOMEMLIMIT":
 			return errs.New(errs.Usage, fmt.Errorf("node environment: GOMEMLIMIT is set by mlctl from the node memory"),
 				"leave it out of the profile's env and size nodes with --memory")
+		case strings.ContainsAny(env[k], "\"`$\\\n\x00"):
+			// YARN writes the environment into the container's launch
+			// script inside double quotes: these would end or expand it.
+			return errs.New(errs.Usage, fmt.Errorf("node environment: the value of %s holds a character YARN's launch script would not keep (\", `, $, \\, a newline)", k),
+				"give the value without them in the profile's env")
 		}
 	}
 	return nil

@@ -152,7 +152,7 @@ func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progr
 	}
 	lim := nodeLimits(rec)
 	lim.UptimeByRM = true // YARN's lifetime ends it; the leader acts before only to save
-	nodeEnvJSON, err := json.Marshal(nodeEnv(rec, lim))
+	nodeEnvText, err := am.EncodeNodeEnv(nodeEnv(rec, lim))
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ func (y *YARN) submit(ctx context.Context, spec Spec, memMB, vcores int64, progr
 				am.EnvBinaryTime: fmt.Sprint(bin.Timestamp), am.EnvRecord: y.recordPath(spec.Name),
 				am.EnvQOP: y.conf.RPCProtection()[0], yarnenv.EnvWebHDFS: strings.Join(y.web.Bases, ","),
 				yarnenv.EnvCluster: spec.Name, yarnenv.EnvUser: y.user, yarnenv.EnvHDFSAuthorities: strings.Join(y.authorities, ","),
-				am.EnvNodeEnv: string(nodeEnvJSON),
+				am.EnvNodeEnv: nodeEnvText,
 			},
 			Commands: []string{fmt.Sprintf("./mlctl engine am --nodes %d --memory-mb %d --vcores %d 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr",
 				spec.Nodes, memMB, vcores)},

@@ -89,7 +89,7 @@ func (l *Leader) EnforceLimits(ctx context.Context, lim limits.Limits, h LimitHo
 		}
 		at := now()
 		if !expireAt.IsZero() && !at.Before(expireAt) {
-			l.stopForLimit(ctx, lim, h, limits.End{State: limits.StateExpired, Reason: lim.UptimeReason(), At: at.UTC()}, true)
+			l.stopForLimit(ctx, lim, h, limits.End{State: limits.StateExpired, Reason: lim.UptimeReason(lim.UptimeByRM), At: at.UTC()}, true)
 			return
 		}
 		if lim.MaxIdle <= 0 || at.Before(idleAgain) {

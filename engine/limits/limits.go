@@ -105,13 +105,19 @@ func (l Limits) IdleReason(idle time.Duration) string {
 	return fmt.Sprintf("%s%s (max_idle %s%s)", idlePrefix, round(idle), l.MaxIdle, l.of())
 }
 
-// UptimeReason is the reason of an uptime stop.
-func (l Limits) UptimeReason() string {
+// UptimeReason is the reason of an uptime stop, e.g. "max_uptime 8h0m0s of
+// profile intern reached at 2026-12-02T16:00:00Z"; ahead says the leader
+// stops before the lifetime YARN enforces, to save first.
+func (l Limits) UptimeReason(ahead bool) string {
 	up := ""
 	if l.MaxUptime > 0 {
 		up = " " + l.MaxUptime.String()
 	}
-	return fmt.Sprintf("%s%s%s reached at %s", uptimePrefix, up, l.of(), l.EndsAt.UTC().Format(time.RFC3339))
+	at := l.EndsAt.UTC().Format(time.RFC3339)
+	if ahead {
+		return fmt.Sprintf("%s%s%s ends at %s: stopped ahead of YARN's lifetime to save first", uptimePrefix, up, l.of(), at)
+	}
+	return fmt.Sprintf("%s%s%s reached at %s", uptimePrefix, up, l.of(), at)
 }
 
 func (l Limits) of() string {

@@ -51,8 +51,11 @@ func TestReasonsNameTheirState(t *testing.T) {
 	if r := l.IdleReason(31 * time.Minute); StateOf(r) != StateStopped || r != "idle for 31m0s (max_idle 30m0s of profile intern)" {
 		t.Errorf("idle reason %q (%q)", r, StateOf(r))
 	}
-	if r := l.UptimeReason(); StateOf(r) != StateExpired || !strings.HasPrefix(r, "max_uptime 8h0m0s of profile intern reached at ") {
+	if r := l.UptimeReason(false); StateOf(r) != StateExpired || !strings.HasPrefix(r, "max_uptime 8h0m0s of profile intern reached at ") {
 		t.Errorf("uptime reason %q", r)
+	}
+	if r := l.UptimeReason(true); StateOf(r) != StateExpired || !strings.Contains(r, "ahead of YARN's lifetime to save first") {
+		t.Errorf("uptime reason ahead of YARN %q", r)
 	}
 	if StateOf("the cloud was stopped") != "" {
 		t.Error("an ordinary stop reads as a limit")

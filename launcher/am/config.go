@@ -1,6 +1,7 @@
 package am
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -16,8 +17,10 @@ const (
 	EnvBinaryTime = "MLCTL_BINARY_MTIME"   // its modification time in ms
 	EnvRecord     = "MLCTL_RECORD"         // HDFS path of the cluster record to write
 	EnvQOP        = "MLCTL_RPC_PROTECTION" // the lowest QOP to accept (hadoop.rpc.protection)
-	// EnvNodeEnv is a JSON object of extra environment for every node
-	// container: the cluster's limits (engine/limits) and the profile's env.
+	// EnvNodeEnv is extra environment for every node container (the
+	// cluster's limits, engine/limits, and the profile's env): a JSON
+	// object, base64url-encoded, since YARN's launch script would break on
+	// its quotes (see EncodeNodeEnv).
 	EnvNodeEnv = "MLCTL_NODE_ENV"
 )
 
@@ -46,8 +49,9 @@ func (c *Config) FromEnv() error {
 	c.RecordPath = os.Getenv(EnvRecord)
 	c.QOP = os.Getenv(EnvQOP)
 	if v := os.Getenv(EnvNodeEnv); v != "" {
-		if err := json.Unmarshal([]byte(v), &c.NodeEnv); err != nil {
-			return fmt.Errorf("%s: %w", EnvNodeEnv, err)
+		var err error
+		if c.NodeEnv, err = DecodeNodeEnv(v); err != nil {
+			return err
 		}
 	}
 	var err error
@@ -64,4 +68,26 @@ func (c *Config) FromEnv() error {
 		return fmt.Errorf("need --nodes, --memory-mb and --vcores of at least 1")
 	}
 	return nil
+}
+
+// EncodeNodeEnv is env as EnvNodeEnv carries it.
+func EncodeNodeEnv(env map[string]string) (string, error) {
+	b, err := json.Marshal(env)
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// DecodeNodeEnv reads what EncodeNodeEnv wrote.
+func DecodeNodeEnv(v string) (map[string]string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", EnvNodeEnv, err)
+	}
+	var env map[string]string
+	if err := json.Unmarshal(b, &env); err != nil {
+		return nil, fmt.Errorf("%s: %w", EnvNodeEnv, err)
+	}
+	return env, nil
 }
