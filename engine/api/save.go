@@ -13,7 +13,9 @@ import (
 // the cluster into the saves directory Dir (an absolute local path on the
 // local backend, hdfs:///user/USER/.mlctl/clusters/NAME/saves on yarn; see
 // launcher.SaveDir). The job's Result is the new save's location and its
-// final Message says what it holds and its size.
+// final Message says what it holds and its size; a cluster with nothing in
+// it writes no save (Result "", Message says so), so the previous save
+// stays the one to restore.
 type SaveRequest struct {
 	Dir string `json:"dir"`
 }
@@ -37,6 +39,10 @@ type SaveResult struct {
 	Created  time.Time `json:"created"`
 	Nodes    int       `json:"nodes"`            // the cloud's size when saved
 	Pruned   []string  `json:"pruned,omitempty"` // older saves removed
+	// Skipped, when set, says why nothing was written (a cluster with no
+	// frames and no models does not replace the previous save); Save and
+	// Location are then empty.
+	Skipped string `json:"skipped,omitempty"`
 }
 
 // RestoreResult describes a restore (the leader's Go API returns it).

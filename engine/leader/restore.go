@@ -1,10 +1,12 @@
 package leader
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 
@@ -75,6 +77,9 @@ func (l *Leader) restore(ctx context.Context, st snapshot.Storage, dir string, p
 		}
 	}()
 
+	if err := l.checkFits(m); err != nil {
+		return nil, err
+	}
 	// Models first: small, and all checked before any frame is loaded.
 	progress(0, fmt.Sprintf("reading %d models", len(m.Models)))
 	models := map[string]*storedModel{}
@@ -145,6 +150,42 @@ func (l *Leader) restore(ctx context.Context, st snapshot.Storage, dir string, p
 // (a frame and its predictions) line up on the same nodes.
 func homeOf(i, chunks, n int) int { return i * n / chunks }
 
+// checkFits refuses a restore whose chunks cannot fit: per node, the bytes
+// it would hold (what it holds now and its share of the save) against the
+// memory limit it reports (GOMEMLIMIT, from the container size), when it
+// reports one.
+func (l *Leader) checkFits(m *snapshot.Manifest) error {
+	n := len(l.members)
+	need := make([]int64, n)
+	for _, f := range m.Frames {
+		for i, c := range f.Chunks {
+			need[homeOf(i, len(f.Chunks), n)] += c.MemBytes
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, f := range l.frames {
+		for _, c := range f.Chunks {
+			if c.Home >= 0 && c.Home < n {
+				need[c.Home] += c.Bytes
+			}
+		}
+	}
+	for i, h := range l.health {
+		if limit := h.hb.MemLimit; limit > 0 && need[i] > limit {
+			var total int64
+			for _, f := range m.Frames {
+				for _, c := range f.Chunks {
+					total += c.MemBytes
+				}
+			}
+			return fmt.Errorf("the save does not fit: node %d would hold %s of frames, over its memory limit of %s (the save's frames take %s in all); start the cluster with more nodes or more memory per node",
+				i, humanBytes(need[i]), humanBytes(limit), humanBytes(total))
+		}
+	}
+	return nil
+}
+
 // loadFrame has every node load its share of a saved frame under the name
 // tmp.
 func (l *Leader) loadFrame(ctx context.Context, dir, save string, sf *snapshot.Frame, tmp string) (*frame.Frame, error) {
@@ -190,14 +231,14 @@ func readModel(ctx context.Context, st snapshot.Storage, save string, md snapsho
 	if err := snapshot.Verify(st.Where(rel), data, md.Size, md.SHA256); err != nil {
 		return nil, err
 	}
-	var ex api.ModelExport
+	var ex savedModel
 	if err := json.Unmarshal(data, &ex); err != nil {
 		return nil, fmt.Errorf("model %s: %w", st.Where(rel), err)
 	}
 	if ex.Model == nil || ex.Model.ModelID != md.ID {
 		return nil, fmt.Errorf("model %s: the file holds another model", st.Where(rel))
 	}
-	sm, err := scoring.DecodeBody(ex.Body, ex.Schema)
+	sm, err := decodeScoring(ex)
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", st.Where(rel), err)
 	}
@@ -206,4 +247,32 @@ func readModel(ctx context.Context, st snapshot.Storage, save string, md snapsho
 		out.Threshold = float64(*ex.Threshold)
 	}
 	return out, nil
+}
+
+// decodeScoring rebuilds the scoring model from its saved JSON form, and
+// checks that it is the same numbers as the saved body.
+func decodeScoring(ex savedModel) (scoring.Model, error) {
+	var m scoring.Model
+	switch ex.Model.Algo {
+	case "gbm":
+		m = &scoring.GBM{}
+	case "glm":
+		m = &scoring.GLM{}
+	default:
+		return nil, fmt.Errorf("algorithm %q is not one this mlctl restores", ex.Model.Algo)
+	}
+	if err := json.Unmarshal(ex.Scoring, m); err != nil {
+		return nil, fmt.Errorf("its scoring form: %w", err)
+	}
+	if err := scoring.Validate(m); err != nil {
+		return nil, err
+	}
+	body, err := scoring.EncodeBody(m)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(body, ex.Body) {
+		return nil, errors.New("its scoring form and its body hold different numbers")
+	}
+	return m, nil
 }

@@ -45,6 +45,10 @@ func (l *Leader) saveRoutes() {
 			if err != nil {
 				return "", err
 			}
+			if res.Skipped != "" {
+				p.Set(1, res.Skipped)
+				return "", nil
+			}
 			p.Set(1, saveSummary(&res.SaveResult))
 			return res.Location, nil
 		}))
@@ -168,6 +172,17 @@ func (l *Leader) save(ctx context.Context, st snapshot.Storage, dir string, prog
 		return nil, fmt.Errorf("cannot save an unhealthy cloud: %w", err)
 	}
 	frames, models := l.saveSet()
+	if len(frames) == 0 && len(models) == 0 {
+		// An empty cluster (say, one whose restore failed) must not push a
+		// good save out.
+		why := "it holds no frames or models, so no save was written"
+		if prev, err := snapshot.ReadCurrent(ctx, st); err == nil {
+			why += "; the previous save " + prev.Save + " stays the one to restore"
+		}
+		l.log.Printf("save: %s", why)
+		return &saved{SaveResult: api.SaveResult{Dir: dir, Nodes: len(l.members), Created: time.Now().UTC(), Skipped: why},
+			manifest: &snapshot.Manifest{}}, nil
+	}
 	now := time.Now().UTC()
 	name := snapshot.NewSaveName(now)
 	m := &snapshot.Manifest{Format: snapshot.Format, FormatVersion: snapshot.FormatVersion, MlctlVersion: snapshot.Version(),
@@ -329,19 +344,29 @@ func writeChecked(ctx context.Context, st snapshot.Storage, rel string, data []b
 	return snapshot.Verify(st.Where(rel), back, int64(len(data)), snapshot.Sum(data))
 }
 
-// encodeModel is the engine's own form of a model: everything export
-// serves (description, schema, body, threshold, lineage, profile), from
-// which predict and export work again after a restore.
+// savedModel is a model file: everything export serves (description,
+// schema, binary body, threshold, lineage, profile) and the scoring form as
+// the engine holds it, whose JSON keeps what the body's layout does not
+// (an empty list and a missing one). From it, predict, export and model
+// show work after a restore as before.
+type savedModel struct {
+	api.ModelExport
+	Scoring json.RawMessage `json:"scoring"`
+}
+
 func encodeModel(m *storedModel) ([]byte, error) {
 	body, err := scoring.EncodeBody(m.out.Model)
 	if err != nil {
 		return nil, err
 	}
-	ex := api.ModelExport{Model: m.out.Info, Schema: *m.out.Model.ModelSchema(), Body: body, Sources: m.out.Sources, Profile: m.out.Profile}
+	sm := savedModel{ModelExport: api.ModelExport{Model: m.out.Info, Schema: *m.out.Model.ModelSchema(), Body: body, Sources: m.out.Sources, Profile: m.out.Profile}}
 	if !math.IsNaN(m.out.Threshold) {
-		ex.Threshold = api.NumberPtr(m.out.Threshold)
+		sm.Threshold = api.NumberPtr(m.out.Threshold)
 	}
-	return json.Marshal(&ex)
+	if sm.Scoring, err = json.Marshal(m.out.Model); err != nil {
+		return nil, err
+	}
+	return json.Marshal(&sm)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

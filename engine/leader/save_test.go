@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -162,13 +163,16 @@ func TestSaveRestoreAcrossNodeCounts(t *testing.T) {
 	src.Train(t, api.TrainRequest{Algo: "gbm", ModelID: "g", Frame: "air_0", Valid: "air_1", Target: "IsDelayed", Seed: 5,
 		GBM: &api.GBMParams{NTrees: 8, MaxDepth: 4}}, 2*time.Minute)
 	src.Train(t, api.TrainRequest{Algo: "glm", ModelID: "l", Frame: "air_0", Target: "Distance"}, 2*time.Minute)
+	// Trees without categorical splits (no cats lists) come back as they were.
+	src.Train(t, api.TrainRequest{Algo: "gbm", ModelID: "num", Frame: "air_0", Target: "Distance", Seed: 2,
+		Ignore: []string{"Month", "DayofMonth", "DayOfWeek", "UniqueCarrier", "Origin", "Dest"}, GBM: &api.GBMParams{NTrees: 3, MaxDepth: 3}}, 2*time.Minute)
 	predict(t, src.Client, "g", "air_1", "pred_g")
 	want := stateOf(t, src)
-	if len(want.frames) != 4 || len(want.models) != 2 {
+	if len(want.frames) != 4 || len(want.models) != 3 {
 		t.Fatalf("setup: %d frames, %d models", len(want.frames), len(want.models))
 	}
 	j := save(t, src.Client, dir)
-	if !strings.HasPrefix(j.Result, dir+string(filepath.Separator)) || !strings.Contains(j.Message, "4 frames") || !strings.Contains(j.Message, "2 models") {
+	if !strings.HasPrefix(j.Result, dir+string(filepath.Separator)) || !strings.Contains(j.Message, "4 frames") || !strings.Contains(j.Message, "3 models") {
 		t.Errorf("save job: result %q message %q", j.Result, j.Message)
 	}
 	checkSaveFiles(t, dir, j.Result)
@@ -324,6 +328,7 @@ func TestRestoreRefusesDamage(t *testing.T) {
 	src.Import(t, api.ImportRequest{Paths: []string{airline(t)}, Name: "air"})
 	src.Train(t, api.TrainRequest{Algo: "gbm", ModelID: "g", Frame: "air", Target: "IsDelayed", GBM: &api.GBMParams{NTrees: 2, MaxDepth: 2}}, time.Minute)
 	j := save(t, src.Client, dir)
+	j0 := j
 	victim := filepath.Join(j.Result, "frames", "air", "000001.chunk")
 	data, err := os.ReadFile(victim)
 	if err != nil {
@@ -347,6 +352,25 @@ func TestRestoreRefusesDamage(t *testing.T) {
 		t.Errorf("a refused restore left models: %+v", ms)
 	}
 
+	// A save that cannot fit in the nodes' memory limit is refused before
+	// anything is loaded.
+	old := debug.SetMemoryLimit(4 << 10)
+	waitLimit(t, dst, 4<<10) // until the heartbeats report it
+	_, err = restore(t, dst.Client, dir)
+	debug.SetMemoryLimit(old)
+	if err == nil || !strings.Contains(err.Error(), "does not fit") || !strings.Contains(err.Error(), "more nodes or more memory") {
+		t.Errorf("restore over the memory limit: %v", err)
+	}
+
+	// The empty cluster's save writes nothing and keeps the current save.
+	cur0, _ := os.ReadFile(filepath.Join(dir, snapshot.CurrentFile))
+	if j := save(t, dst.Client, dir); j.Result != "" || !strings.Contains(j.Message, "no frames or models") || !strings.Contains(j.Message, filepath.Base(j0.Result)) {
+		t.Errorf("save of an empty cluster: %+v", j)
+	}
+	if cur, _ := os.ReadFile(filepath.Join(dir, snapshot.CurrentFile)); !bytes.Equal(cur, cur0) || len(saveDirs(t, dir)) != 1 {
+		t.Errorf("the save of an empty cluster changed the saves: %s %v", cur, saveDirs(t, dir))
+	}
+
 	// A damaged manifest is refused the same way.
 	mpath := filepath.Join(j.Result, snapshot.ManifestFile)
 	m, _ := os.ReadFile(mpath)
@@ -366,4 +390,23 @@ func TestRestoreRefusesDamage(t *testing.T) {
 	if _, err := dst.Client.Save(ctx, api.SaveRequest{Dir: "hdfs:///user/x/saves"}); err == nil || !strings.Contains(err.Error(), "YARN") {
 		t.Errorf("hdfs dir on a cloud without HDFS: %v", err)
 	}
+}
+
+// waitLimit waits until every node reports the memory limit.
+func waitLimit(t *testing.T, c *proctest.Cloud, limit int64) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		st, err := c.Client.Cloud(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := true
+		for _, n := range st.Nodes {
+			all = all && n.MemLimit == limit
+		}
+		if all {
+			return
+		}
+	}
+	t.Fatalf("the nodes did not report the memory limit %d", limit)
 }

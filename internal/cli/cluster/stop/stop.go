@@ -138,6 +138,10 @@ func save(opts *StopOptions, b launcher.Backend) error {
 		return notStopped(api.SaveJobError(err))
 	}
 	// The job's last message says what the save holds and its size.
+	if done.Result == "" {
+		fmt.Fprintf(opts.IO.ErrOut, "Cluster %s: %s\n", opts.Name, done.Message)
+		return nil
+	}
 	fmt.Fprintf(opts.IO.ErrOut, "Saved cluster %s to %s: %s\n", opts.Name, done.Result, done.Message)
 	return nil
 }

@@ -131,3 +131,20 @@ func TestStopSaveStopped(t *testing.T) {
 		t.Errorf("unknown cluster: exit %d %v", errs.Code(err), err)
 	}
 }
+
+// A cluster with nothing in it writes no save: the command says so and stops.
+func TestStopSaveEmpty(t *testing.T) {
+	b := runningDemo("local")
+	c := &clitest.ClusterAPI{JobUpdates: []api.Job{{ID: "job-1", Kind: "save", State: "done", Progress: 1,
+		Message: "it holds no frames or models, so no save was written; the previous save 20261202T070000.000Z-0a1b2c3d stays the one to restore"}}}
+	f, ios := clitest.Factory(b, c)
+	if err := clitest.Exec(NewCmdStop(f, nil), "demo", "--save"); err != nil {
+		t.Fatal(err)
+	}
+	if e := clitest.ErrOut(ios); !strings.Contains(e, "Cluster demo: it holds no frames or models, so no save was written; the previous save") || strings.Contains(e, "Saved") {
+		t.Errorf("stderr %q", e)
+	}
+	if b.Clusters["demo"].State != "stopped" {
+		t.Error("not stopped")
+	}
+}
