@@ -44,9 +44,20 @@ func (s *Settings) Apply(cmd *cobra.Command) error {
 		if err := fl.Value.Set(v.Value); err != nil {
 			return errs.New(errs.Usage, fmt.Errorf("%s: setting %s: %q: %v", s.where(k, v.Origin), k.Name, v.Value, err), RepairHint)
 		}
+		s.applied = append(s.applied, Applied{Flag: fl.Name, Value: v, Where: s.where(k, v.Origin)})
 	}
 	return nil
 }
+
+// Applied is a flag Apply set from a setting.
+type Applied struct {
+	Flag  string // without dashes
+	Value Value
+	Where string // "MLCTL_CLUSTER", or "/path/config.yaml:3"
+}
+
+// Applied lists the flags Apply set, in Keys order (for --verbose).
+func (s *Settings) Applied() []Applied { return s.applied }
 
 // where names the variable, or the file with the setting's line.
 func (s *Settings) where(k Key, o Origin) string {

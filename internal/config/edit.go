@@ -183,7 +183,7 @@ func write(path string, doc *yaml.Node, fileMode, dirMode fs.FileMode) error {
 func writeErr(path string, err error) error {
 	hint := "check that you can write " + filepath.Dir(path)
 	if errors.Is(err, fs.ErrPermission) {
-		hint = "you cannot write " + path + "; the system file needs root (sudo mlctl config set --system ...)"
+		hint = "you may not write " + path + " (the system file needs root: sudo mlctl config set --system ...)"
 	}
 	return errs.New(errs.Error, fmt.Errorf("cannot write config file: %w", err), hint)
 }

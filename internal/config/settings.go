@@ -97,9 +97,10 @@ type Settings struct {
 	// Env lists the problems of MLCTL_* variables (bad values).
 	Env Problems
 
-	v     *viper.Viper
-	env   map[string]string      // the valid MLCTL_* values
-	flags map[string]*pflag.Flag // flags bound by Apply
+	v       *viper.Viper
+	env     map[string]string      // the valid MLCTL_* values
+	flags   map[string]*pflag.Flag // flags bound by Apply
+	applied []Applied
 }
 
 // Load reads both files and the environment. Problems in them do not make
@@ -120,7 +121,7 @@ func Load(src Sources) (*Settings, error) {
 			// Viper reads the variable itself; it is bound only when valid,
 			// so a bad one is reported, never used.
 			if err := k.Check(ev); err != nil {
-				s.Env = append(s.Env, Problem{File: k.Env(), Key: k.Name, Msg: fmt.Sprintf("%s (setting %s): %v", k.Env(), k.Name, err), Hint: valueHint(k)})
+				s.Env = append(s.Env, Problem{File: k.Env(), Key: k.Name, Msg: fmt.Sprintf("setting %s: %v", k.Name, err), Hint: valueHint(k)})
 				continue
 			}
 			s.env[k.Name] = ev

@@ -3,6 +3,8 @@ package krb
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,5 +48,35 @@ func TestKeytabFileSafety(t *testing.T) {
 	}
 	if err := CheckKeytabFile(filepath.Join(dir, "missing")); err != nil {
 		t.Errorf("missing file: %v (keytab.Load reports it)", err)
+	}
+}
+
+// A keytab login keeps its tickets in memory: the cache KRB5CCNAME names,
+// and the default /tmp/krb5cc_<uid>, are not created, even after service
+// tickets were fetched.
+func TestKeytabLoginWritesNoCache(t *testing.T) {
+	tc := testCluster(t)
+	dir := t.TempDir()
+	t.Setenv("KRB5CCNAME", "FILE:"+filepath.Join(dir, "krb5cc"))
+	def := fmt.Sprintf("/tmp/krb5cc_%d", os.Getuid())
+	_, defErr := os.Stat(def)
+	kt := filepath.Join(dir, "alice.keytab")
+	b, err := os.ReadFile(tc.UserKeytab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(kt, b, 0o600)
+	s, err := Login(context.Background(), Options{Krb5Conf: tc.Krb5Conf, Keytab: kt, Principal: tc.UserPrincipal})
+	if err != nil {
+		t.Fatalf("%v (hint: %s)", err, errs.Hint(err))
+	}
+	if code := getInfo(t, s, tc.RMWebapp); code != http.StatusOK {
+		t.Fatalf("RM answered %d", code)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("files beside the keytab: %v", ents)
+	}
+	if _, err := os.Stat(def); os.IsNotExist(defErr) && !os.IsNotExist(err) {
+		t.Errorf("%s appeared", def)
 	}
 }

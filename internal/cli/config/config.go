@@ -93,8 +93,24 @@ func lookupKey(name string) (config.Key, error) {
 	return k, nil
 }
 
-// completeKeys completes setting names.
-func completeKeys(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+// completeKeys completes setting names (and, for config set, the values of
+// settings with a fixed set of them; paths complete as files).
+func completeKeys(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	if len(args) == 1 && cmd.Name() == "set" {
+		k, ok := config.Lookup(args[0])
+		switch {
+		case !ok:
+		case k.Type == config.Bool:
+			return []string{"true", "false"}, cobra.ShellCompDirectiveNoFileComp
+		case k.Name == "backend":
+			return config.Backends, cobra.ShellCompDirectiveNoFileComp
+		case k.Name == "output":
+			return config.OutputFormats, cobra.ShellCompDirectiveNoFileComp
+		case k.Path:
+			return nil, cobra.ShellCompDirectiveDefault
+		}
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
 	if len(args) > 0 {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}

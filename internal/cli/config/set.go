@@ -9,7 +9,9 @@ import (
 
 	"github.com/mlctl/mlctl/internal/cmdutil"
 	"github.com/mlctl/mlctl/internal/config"
+	"github.com/mlctl/mlctl/internal/errs"
 	"github.com/mlctl/mlctl/internal/iostreams"
+	"github.com/mlctl/mlctl/internal/krb"
 )
 
 // SetOptions configures `config set` and `config unset`.
@@ -77,6 +79,17 @@ func RunSet(opts *SetOptions) error {
 	k, _ := config.Lookup(opts.Key)
 	if opts.IO.IsStderrTTY() {
 		fmt.Fprintf(opts.IO.ErrOut, "set %s in %s\n", opts.Key, path)
+	}
+	if k.Name == "keytab" {
+		// Say now what a login would refuse later.
+		f, _ := config.ReadFile(path)
+		if kt := f.Values["keytab"]; kt != "" {
+			if _, err := os.Stat(kt); err != nil {
+				fmt.Fprintf(opts.IO.ErrOut, "warning: %v\n", err)
+			} else if err := krb.CheckKeytabFile(kt); err != nil {
+				fmt.Fprintf(opts.IO.ErrOut, "warning: %v (hint: %s)\n", err, errs.Hint(err))
+			}
+		}
 	}
 	if v := os.Getenv(k.Env()); v != "" {
 		fmt.Fprintf(opts.IO.ErrOut, "note: %s=%s is set and overrides the file\n", k.Env(), v)

@@ -52,6 +52,11 @@ func applyConfig(f *cmdutil.Factory, cmd *cobra.Command) error {
 	if err := s.Apply(cmd); err != nil {
 		return err
 	}
+	if f.Verbose {
+		for _, a := range s.Applied() {
+			fmt.Fprintf(f.IOStreams.ErrOut, "config: --%s %s (from %s)\n", a.Flag, a.Value.Value, a.Where)
+		}
+	}
 	if lenient {
 		return nil
 	}
