@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/mlctl/mlctl/internal/iostreams"
 )
@@ -18,7 +17,7 @@ type ProgressLine struct {
 	mu       sync.Mutex
 	key      string
 	last     string
-	drawn    int // runes on the terminal line
+	drawn    int // cells taken on the terminal line
 	quietLog bool
 }
 
@@ -43,10 +42,12 @@ func (p *ProgressLine) Set(key, text string) {
 	if text == p.last {
 		return
 	}
-	if w := p.ios.TerminalWidth() - 1; w > 0 && utf8.RuneCountInString(text) > w {
-		text = string([]rune(text)[:w])
+	// One cell short of the width, so the cursor never wraps to a new
+	// line; measured in cells, as the terminal does.
+	if w := p.ios.TerminalWidth() - 1; w > 0 && displayWidth(text) > w {
+		text = truncate(text, w)
 	}
-	n := utf8.RuneCountInString(text)
+	n := displayWidth(text)
 	pad := ""
 	if p.drawn > n {
 		pad = strings.Repeat(" ", p.drawn-n)

@@ -1,21 +1,21 @@
 package cmdutil
 
 import (
-	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/mlctl/mlctl/internal/iostreams"
 )
 
 // TablePrinter renders rows for people or for programs, depending on where
-// stdout goes. On a terminal: aligned columns, header in bold when colour is
-// on, cells optionally coloured. Piped: a header row and tab-separated lines,
-// no colour, so `cut -f` and `awk -F'\t'` work and the columns never move.
-//
-// text/tabwriter is not used for the terminal layout because it measures
-// bytes, and ANSI colour codes inside cells would break the alignment.
+// stdout goes. On a terminal: columns laid out by tablewriter (layout.go),
+// header in bold and cells optionally coloured through the lipgloss styles
+// of iostreams.ColorScheme, and each row kept to one line of the terminal
+// width (measured, or $COLUMNS): when the row is too wide the widest
+// columns are cut short with an ellipsis. When the width is not known
+// (MLCTL_FORCE_TTY into a pipe) nothing is cut. Piped: a header row and
+// tab-separated lines, no colour and nothing cut, so `cut -f` and
+// `awk -F'\t'` work and the columns never move.
 type TablePrinter struct {
 	ios    *iostreams.IOStreams
 	header []string
@@ -94,44 +94,41 @@ func (t *TablePrinter) renderTTY(w io.Writer) error {
 	for _, r := range t.rows {
 		ncol = max(ncol, len(r))
 	}
-	widths := make([]int, ncol)
+	natural := make([]int, ncol)
+	floor := make([]int, ncol)
 	for i, h := range t.header {
-		widths[i] = utf8.RuneCountInString(h)
+		floor[i] = displayWidth(sanitize(h))
+		natural[i] = floor[i]
 	}
 	for _, r := range t.rows {
 		for i, c := range r {
-			widths[i] = max(widths[i], utf8.RuneCountInString(c.text))
+			natural[i] = max(natural[i], displayWidth(c.text))
 		}
 	}
+	widths := natural
+	if total, known := t.ios.KnownTerminalWidth(); known {
+		widths = fitWidths(natural, floor, total)
+	}
 	cs := t.ios.ColorScheme()
-	var b strings.Builder
-	line := func(cells []cell) {
-		var l strings.Builder
-		for i, c := range cells {
-			text := c.text
+	var header []string
+	if len(t.header) > 0 {
+		header = make([]string, len(t.header))
+		for i, h := range t.header {
+			header[i] = cs.Bold(sanitize(h))
+		}
+	}
+	rows := make([][]string, len(t.rows))
+	for j, r := range t.rows {
+		rows[j] = make([]string, len(r))
+		for i, c := range r {
+			text := truncate(c.text, widths[i])
 			if c.style != nil {
 				text = c.style(text)
 			}
-			l.WriteString(text)
-			if i < len(cells)-1 {
-				l.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c.text)+2))
-			}
+			rows[j][i] = text
 		}
-		b.WriteString(strings.TrimRight(l.String(), " "))
-		b.WriteByte('\n')
 	}
-	if len(t.header) > 0 {
-		hs := make([]cell, len(t.header))
-		for i, h := range t.header {
-			hs[i] = cell{text: h, style: cs.Bold}
-		}
-		line(hs)
-	}
-	for _, r := range t.rows {
-		line(r)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return renderColumns(w, header, rows)
 }
 
 // sanitize keeps a cell on one line and free of tabs, so neither layout
@@ -141,29 +138,4 @@ func sanitize(s string) string {
 		return s
 	}
 	return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s)
-}
-
-// KeyValues prints "key  value" pairs: aligned with bold keys on a terminal,
-// "key<TAB>value" lines when piped.
-func KeyValues(ios *iostreams.IOStreams, pairs [][2]string) error {
-	if !ios.IsStdoutTTY() {
-		for _, p := range pairs {
-			if _, err := fmt.Fprintf(ios.Out, "%s\t%s\n", p[0], sanitize(p[1])); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	w := 0
-	for _, p := range pairs {
-		w = max(w, utf8.RuneCountInString(p[0]))
-	}
-	cs := ios.ColorScheme()
-	for _, p := range pairs {
-		pad := strings.Repeat(" ", w-utf8.RuneCountInString(p[0])+2)
-		if _, err := fmt.Fprintf(ios.Out, "%s%s%s\n", cs.Bold(p[0]), pad, sanitize(p[1])); err != nil {
-			return err
-		}
-	}
-	return nil
 }

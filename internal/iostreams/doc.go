@@ -3,6 +3,8 @@
 // and how wide the terminal is. Every command writes through an IOStreams so
 // that tests can swap in buffers and cover both terminal and piped output.
 //
-// It imports only the standard library and golang.org/x/term; it must not
-// import cobra or any other mlctl package.
+// Colours and bold are lipgloss styles (color.go) whose colour profile is
+// set from ColorEnabled, never detected by lipgloss itself. Besides the
+// standard library it imports only golang.org/x/term, lipgloss and termenv;
+// it must not import cobra or any other mlctl package.
 package iostreams

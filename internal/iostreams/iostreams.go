@@ -102,15 +102,24 @@ func (s *IOStreams) SetTerminalWidth(w int) { s.width = w }
 // TerminalWidth returns the width of the terminal stdout is on, or
 // DefaultWidth when it cannot be measured.
 func (s *IOStreams) TerminalWidth() int {
+	w, _ := s.KnownTerminalWidth()
+	return w
+}
+
+// KnownTerminalWidth is TerminalWidth, and whether the width is known:
+// measured on the terminal, or given by $COLUMNS or SetTerminalWidth. It is
+// not known when MLCTL_FORCE_TTY renders for a pipe (`| less -R`): tables
+// are then not cut to a width that was only guessed.
+func (s *IOStreams) KnownTerminalWidth() (int, bool) {
 	if s.width > 0 {
-		return s.width
+		return s.width, true
 	}
 	if s.hasOutFd {
 		if w, _, err := term.GetSize(int(s.outFd)); err == nil && w > 0 {
-			return w
+			return w, true
 		}
 	}
-	return DefaultWidth
+	return DefaultWidth, false
 }
 
 func truthy(v string) bool {

@@ -1,6 +1,11 @@
 package iostreams
 
-import "testing"
+import (
+	"os"
+	"testing"
+
+	"golang.org/x/term"
+)
 
 func TestTestStreamsDefaults(t *testing.T) {
 	ios, _, _, _ := Test()
@@ -49,5 +54,25 @@ func TestSystemForceTTYAndNoColor(t *testing.T) {
 	t.Setenv(EnvNoColor, "1")
 	if System().ColorEnabled() {
 		t.Fatal("NO_COLOR must turn colour off")
+	}
+}
+
+func TestKnownTerminalWidth(t *testing.T) {
+	ios, _, _, _ := Test()
+	if w, known := ios.KnownTerminalWidth(); w != DefaultWidth || !known {
+		t.Errorf("Test() streams: %d %v, want the fixed %d", w, known, DefaultWidth)
+	}
+	t.Setenv(EnvForceTTY, "1")
+	t.Setenv(EnvColumns, "")
+	if term.IsTerminal(int(os.Stdout.Fd())) {
+		t.Skip("stdout is a terminal here; the unknown case needs a pipe")
+	}
+	// Forced into a pipe: terminal rendering, but the width is a guess.
+	if w, known := System().KnownTerminalWidth(); w != DefaultWidth || known {
+		t.Errorf("forced TTY on a pipe: %d %v, want %d and unknown", w, known, DefaultWidth)
+	}
+	t.Setenv(EnvColumns, "132")
+	if w, known := System().KnownTerminalWidth(); w != 132 || !known {
+		t.Errorf("COLUMNS=132: %d %v", w, known)
 	}
 }

@@ -205,7 +205,6 @@ func printMetrics(ios *iostreams.IOStreams, raw json.RawMessage) error {
 	if len(raw) == 0 || json.Unmarshal(raw, &ms) != nil {
 		return nil
 	}
-	var b strings.Builder
 	for _, set := range []string{"train", "valid", "cv"} {
 		var m map[string]any
 		if json.Unmarshal(ms[set], &m) != nil || len(m) == 0 {
@@ -218,11 +217,27 @@ func printMetrics(ios *iostreams.IOStreams, raw json.RawMessage) error {
 			}
 		}
 		sort.Strings(keys)
-		fmt.Fprintf(&b, "\n%s\n", ios.ColorScheme().Bold("Metrics ("+set+")"))
+		if _, err := fmt.Fprintf(ios.Out, "\n%s\n", ios.ColorScheme().Bold("Metrics ("+set+")")); err != nil {
+			return err
+		}
+		value := func(k string) string { return strconv.FormatFloat(m[k].(float64), 'g', 6, 64) }
+		if !ios.IsStdoutTTY() {
+			for _, k := range keys {
+				if _, err := fmt.Fprintf(ios.Out, "  %s\t%s\n", k, value(k)); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		// On a terminal the pairs are aligned by the shared table printer,
+		// not left to the terminal's tab stops.
+		tp := cmdutil.NewTablePrinter(ios)
 		for _, k := range keys {
-			fmt.Fprintf(&b, "  %s\t%s\n", k, strconv.FormatFloat(m[k].(float64), 'g', 6, 64))
+			tp.AddRow("  "+k, value(k))
+		}
+		if err := tp.Render(); err != nil {
+			return err
 		}
 	}
-	_, err := fmt.Fprint(ios.Out, b.String())
-	return err
+	return nil
 }
