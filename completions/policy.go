@@ -111,3 +111,32 @@ func (n names) engines(ctx context.Context, _ *cobra.Command) ([]string, error) 
 	}
 	return out, nil
 }
+
+// allEngines offers every engine version of the policy, for admins (engine
+// upload) and for questions about other users (policy explain).
+func (n names) allEngines(ctx context.Context, _ *cobra.Command) ([]string, error) {
+	pol, _, err := n.mine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range pol.Engines.Versions {
+		out = append(out, describe(e.Name, e.Path))
+	}
+	return out, nil
+}
+
+// allQueues offers every queue some profile of the policy allows.
+func (n names) allQueues(ctx context.Context, _ *cobra.Command) ([]string, error) {
+	pol, _, err := n.mine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range pol.Profiles {
+		for _, q := range p.Queues {
+			out = append(out, describe(q, "profile "+p.Name))
+		}
+	}
+	return out, nil
+}

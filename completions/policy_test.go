@@ -79,6 +79,12 @@ func TestCompletePolicyNames(t *testing.T) {
 		{[]string{"cluster", "launch", "x", "--queue", ""}, []string{"adhoc", "analytics"}},
 		{[]string{"cluster", "launch", "x", "-q", "an"}, []string{"analytics"}},
 		{[]string{"cluster", "launch", "x", "--engine", ""}, []string{"v1"}},
+		// Questions about any user, and admins, see the whole policy.
+		{[]string{"policy", "explain", "--user", "bob", "--engine", ""}, []string{"v1", "v2"}},
+		{[]string{"policy", "explain", "--queue", "a"}, []string{"adhoc", "analytics"}},
+		{[]string{"admin", "engine", "upload", ""}, []string{"v1", "v2"}},
+		{[]string{"admin", "engine", "upload", "v1", ""}, nil},
+		{[]string{"admin", "usage", "--since", ""}, nil},
 	} {
 		got, directive := complete(t, f, tc.args...)
 		if !slices.Equal(got, tc.want) || directive != noFile {

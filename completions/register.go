@@ -39,6 +39,8 @@ func Register(root *cobra.Command, f *cmdutil.Factory) {
 		"model delete":   {n.models, many},
 		"job show":       {n.jobs(false), 1},
 		"job cancel":     {n.jobs(true), 1},
+		// Admins upload the versions the policy names.
+		"admin engine upload": {n.allEngines, 1},
 	}
 	flags := map[string]lookup{
 		"cluster": n.clusters(live),
@@ -49,6 +51,11 @@ func Register(root *cobra.Command, f *cmdutil.Factory) {
 		"queue":   n.queues,
 		"profile": n.profiles,
 		"engine":  n.engines,
+	}
+	// Where a flag means something else than on most commands: policy
+	// explain asks about any user, so it offers the whole policy's names.
+	flagsOf := map[string]map[string]lookup{
+		"policy explain": {"engine": n.allEngines, "queue": n.allQueues},
 	}
 	walk(root, func(cmd *cobra.Command) {
 		path := strings.TrimPrefix(strings.TrimPrefix(cmd.CommandPath(), root.Name()), " ")
@@ -62,7 +69,9 @@ func Register(root *cobra.Command, f *cmdutil.Factory) {
 				return
 			}
 			var fn cobra.CompletionFunc
-			if lk, ok := flags[fl.Name]; ok {
+			if lk, ok := flagsOf[path][fl.Name]; ok {
+				fn = bounded(f, lk, 0)
+			} else if lk, ok := flags[fl.Name]; ok {
 				fn = bounded(f, lk, 0)
 			} else if notFile(fl) {
 				fn = cobra.NoFileCompletions
@@ -80,14 +89,15 @@ var noArgs = map[string]struct{}{
 	"": {}, "cluster": {}, "frame": {}, "model": {}, "job": {}, "train": {},
 	"cluster launch": {}, "cluster list": {}, "frame list": {}, "model list": {}, "job list": {},
 	"train gbm": {}, "train glm": {}, "predict": {}, "quickstart": {}, "version": {}, "keygen": {},
-	"config": {}, "config list": {}, "config path": {}, "policy": {},
+	"config": {}, "config list": {}, "config path": {}, "policy": {}, "policy show": {}, "policy explain": {},
+	"admin": {}, "admin clusters": {}, "admin usage": {}, "admin reap": {}, "admin engine": {},
 }
 
 // textFlags take values that are never file names.
 var textFlags = map[string]bool{
 	"name": true, "target": true, "ignore": true, "weights-column": true, "offset-column": true,
 	"dest": true, "ratios": true, "sep": true, "header": true, "na-string": true, "col-type": true,
-	"memory": true, "keep": true, "principal": true, "user": true, "group": true, "format": true,
+	"memory": true, "keep": true, "principal": true, "user": true, "group": true, "groups": true, "format": true, "since": true,
 }
 
 // notFile reports a flag whose value is never a file: a number, a
