@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/mlctl/mlctl/internal/cli/engine"
 	"github.com/mlctl/mlctl/internal/cli/root"
 	"github.com/mlctl/mlctl/internal/cmdutil"
 	"github.com/mlctl/mlctl/internal/iostreams"
@@ -16,12 +17,13 @@ import (
 // binary always has one and therefore a --version flag.
 const Version = "dev"
 
-// Root returns mlctl's root command as cmd/mlctl builds it (without the
-// hidden engine commands, which neither completions nor docs show).
+// Root returns mlctl's root command as cmd/mlctl builds it, the hidden
+// engine commands included (neither completions nor docs show them; the
+// docs test checks that).
 func Root() *cobra.Command {
 	ios, _, _, _ := iostreams.Test()
 	f := &cmdutil.Factory{IOStreams: ios, Build: cmdutil.BuildInfo{Version: Version, Commit: "none", GoVersion: "go"}}
-	cmd := root.NewCmdRoot(f)
+	cmd := root.NewCmdRoot(f, engine.NewCmdEngine())
 	cmd.DisableAutoGenTag = true
 	// cobra adds --version when the command runs; the docs should show it.
 	cmd.InitDefaultVersionFlag()
