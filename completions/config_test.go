@@ -10,16 +10,19 @@ import (
 	"github.com/mlctl/mlctl/internal/cmdutil"
 )
 
+// testDir holds what the tests share (the mlctl binary they build).
+var testDir string
+
 // TestMain keeps the tests off the configuration of whoever runs them.
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "completions-test-")
-	if err != nil {
+	var err error
+	if testDir, err = os.MkdirTemp("", "completions-test-"); err != nil {
 		panic(err)
 	}
-	os.Setenv("MLCTL_CONFIG", filepath.Join(dir, "no-user-config.yaml"))
-	os.Setenv("MLCTL_SYSTEM_CONFIG", filepath.Join(dir, "no-system-config.yaml"))
+	os.Setenv("MLCTL_CONFIG", filepath.Join(testDir, "no-user-config.yaml"))
+	os.Setenv("MLCTL_SYSTEM_CONFIG", filepath.Join(testDir, "no-system-config.yaml"))
 	code := m.Run()
-	os.RemoveAll(dir)
+	os.RemoveAll(testDir)
 	os.Exit(code)
 }
 

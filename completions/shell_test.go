@@ -3,15 +3,38 @@ package completions_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
+
+var (
+	buildOnce sync.Once
+	buildErr  error
+)
+
+// buildMlctl builds cmd/mlctl once for the tests and returns its path.
+func buildMlctl(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(testDir, "bin", "mlctl")
+	buildOnce.Do(func() {
+		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+		if out, err := exec.Command(gobin, "build", "-o", bin, "github.com/mlctl/mlctl/cmd/mlctl").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return bin
+}
 
 // bashComplete runs the committed bash script in a real bash against the
 // mlctl on PATH, as bash would on TAB after line, and returns COMPREPLY.
@@ -65,17 +88,14 @@ func TestBashScript(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("no bash")
 	}
+	bin := buildMlctl(t)
 	dir := t.TempDir()
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if out, err := exec.Command(gobin, "build", "-o", filepath.Join(dir, "mlctl"), "github.com/mlctl/mlctl/cmd/mlctl").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	env := []string{"PATH=" + dir + string(os.PathListSeparator) + os.Getenv("PATH"), "HOME=" + dir,
+	env := []string{"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH"), "HOME=" + dir,
 		"MLCTL_HOME=" + filepath.Join(dir, "home"), "MLCTL_CONFIG=" + filepath.Join(dir, "none.yaml"),
 		"MLCTL_SYSTEM_CONFIG=" + filepath.Join(dir, "none.yaml"), "MLCTL_POLICY="}
 	mlctl := func(args ...string) string {
 		t.Helper()
-		cmd := exec.Command(filepath.Join(dir, "mlctl"), args...)
+		cmd := exec.Command(bin, args...)
 		cmd.Env = env
 		out, err := cmd.Output()
 		if err != nil {
@@ -93,7 +113,7 @@ func TestBashScript(t *testing.T) {
 
 	mlctl("cluster", "launch", "h6-bash", "--memory", "256m", "--wait")
 	t.Cleanup(func() {
-		cmd := exec.Command(filepath.Join(dir, "mlctl"), "cluster", "delete", "h6-bash")
+		cmd := exec.Command(bin, "cluster", "delete", "h6-bash")
 		cmd.Env = env
 		_ = cmd.Run()
 	})
