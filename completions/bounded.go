@@ -30,10 +30,8 @@ func bounded(f *cmdutil.Factory, lk lookup, max int) cobra.CompletionFunc {
 		if max > 0 && len(args) >= max {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		cands := within(cmd.Context(), Limit, func(ctx context.Context) ([]string, error) {
-			settle(f, cmd)
-			return lk(ctx, cmd)
-		})
+		settle(f, cmd) // local files only: before the lookup, whose goroutine may be abandoned
+		cands := within(cmd.Context(), Limit, func(ctx context.Context) ([]string, error) { return lk(ctx, cmd) })
 		var exclude []string
 		if max != 0 {
 			exclude = args
