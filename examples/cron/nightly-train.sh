@@ -78,7 +78,7 @@ ml() { "$MLCTL" "$@" ${auth[@]+"${auth[@]}"}; }
 # is no one to mail or no mail command).
 notify_admin() {
 	local what=$1 why=$2
-	local body="mlctl denied the nightly training on $(hostname) ($what):
+	local body="mlctl denied the nightly training on ${HOSTNAME:-$(uname -n)} ($what):
 
 $why
 
