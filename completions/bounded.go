@@ -40,6 +40,25 @@ func bounded(f *cmdutil.Factory, lk lookup, max int) cobra.CompletionFunc {
 	}
 }
 
+// boundedList is bounded for a flag whose value is a comma-separated list
+// (--ignore a,b,c): it completes the last element, keeps the ones before
+// it, and does not offer those again.
+func boundedList(f *cmdutil.Factory, lk lookup) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		head, last := "", toComplete
+		if i := strings.LastIndex(toComplete, ","); i >= 0 {
+			head, last = toComplete[:i+1], toComplete[i+1:]
+		}
+		settle(f, cmd)
+		cands := within(cmd.Context(), Limit, func(ctx context.Context) ([]string, error) { return lk(ctx, cmd) })
+		out := filter(cands, last, strings.Split(head, ","))
+		for i := range out {
+			out[i] = head + out[i]
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
 // within runs fn under a context that ends after limit and returns what it
 // found, or nothing when it failed, panicked or did not answer in time. A
 // lookup that ignores its context is abandoned, not waited for: the

@@ -62,6 +62,8 @@ func fixture() (*clitest.Backend, *clitest.ClusterAPI) {
 	c := &clitest.ClusterAPI{
 		FrameList: []api.FrameInfo{{Name: "train", Rows: 4000, Columns: 9}, {Name: "train_0"}, {Name: "valid"}},
 		ModelList: []api.ModelInfo{{ModelID: "gbm-1", Algo: "gbm", Target: "IsDelayed", Frame: "train"}, {ModelID: "glm-2", Algo: "glm"}},
+		Summaries: map[string]*api.Summary{"train": {Name: "train", Columns: []api.ColumnSummary{
+			{Name: "Origin", Type: "enum"}, {Name: "Distance", Type: "int"}, {Name: "IsDelayed", Type: "int"}, {Name: "DepTime", Type: "int"}}}},
 		JobList: []api.Job{{ID: "job-1", Kind: "import", State: "done"}, {ID: "job-2", Kind: "train", State: "running", Progress: 0.4},
 			{ID: "job-3", Kind: "predict", State: "failed"}},
 	}
@@ -98,6 +100,13 @@ func TestCompleteNames(t *testing.T) {
 		{[]string{"model", "delete", "-c", "demo", "gbm-1", ""}, []string{"glm-2"}},
 		{[]string{"job", "show", "-c", "demo", ""}, []string{"job-1", "job-2", "job-3"}},
 		{[]string{"job", "cancel", "-c", "demo", ""}, []string{"job-2"}},
+		// Columns of the frame being trained on; --ignore is a list.
+		{[]string{"train", "gbm", "-c", "demo", "--frame", "train", "--target", ""}, []string{"DepTime", "Distance", "IsDelayed", "Origin"}},
+		{[]string{"train", "glm", "-c", "demo", "--frame", "train", "--weights-column", "D"}, []string{"DepTime", "Distance"}},
+		{[]string{"train", "gbm", "-c", "demo", "--frame", "train", "--ignore", "Origin,D"}, []string{"Origin,DepTime", "Origin,Distance"}},
+		{[]string{"train", "gbm", "-c", "demo", "--frame", "train", "--ignore", "Origin,"}, []string{"Origin,DepTime", "Origin,Distance", "Origin,IsDelayed"}},
+		{[]string{"train", "gbm", "-c", "demo", "--target", ""}, nil}, // no --frame yet
+		{[]string{"train", "gbm", "-c", "demo", "--frame", "nosuch", "--target", ""}, nil},
 		// Commands whose arguments are not files offer none.
 		{[]string{"cluster", "launch", ""}, nil},
 		{[]string{"version", ""}, nil},
@@ -194,6 +203,10 @@ type blockingAPI struct {
 func (b blockingAPI) Frames(context.Context) ([]api.FrameInfo, error) { <-b.release; return nil, nil }
 func (b blockingAPI) Models(context.Context) ([]api.ModelInfo, error) { <-b.release; return nil, nil }
 func (b blockingAPI) Jobs(context.Context) ([]api.Job, error)         { <-b.release; return nil, nil }
+func (b blockingAPI) Summary(context.Context, string) (*api.Summary, error) {
+	<-b.release
+	return nil, nil
+}
 
 // blockingBackend lists records only after release is closed.
 type blockingBackend struct {
@@ -232,6 +245,8 @@ func TestCompleteDeadCluster(t *testing.T) {
 		{"leader: --valid", hungLeader, []string{"train", "gbm", "-c", "demo", "--valid", ""}},
 		{"leader: models", hungLeader, []string{"model", "show", "-c", "demo", ""}},
 		{"leader: jobs", hungLeader, []string{"job", "cancel", "-c", "demo", ""}},
+		{"leader: columns", hungLeader, []string{"train", "gbm", "-c", "demo", "--frame", "train", "--target", ""}},
+		{"leader: column list", hungLeader, []string{"train", "gbm", "-c", "demo", "--frame", "train", "--ignore", "a,"}},
 		{"connect", hungConnect, []string{"predict", "-c", "demo", "--model", ""}},
 		{"backend", hungBackend, []string{"cluster", "status", ""}},
 		{"backend: --cluster", hungBackend, []string{"frame", "list", "--cluster", ""}},

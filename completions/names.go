@@ -136,6 +136,28 @@ func (n names) jobs(runningOnly bool) lookup {
 	}
 }
 
+// columns offers the columns of the frame the command's --frame names,
+// with their types.
+func (n names) columns(ctx context.Context, cmd *cobra.Command) ([]string, error) {
+	frame := stringFlag(cmd, "frame")
+	if frame == "" {
+		return nil, nil
+	}
+	c, err := n.connect(ctx, cmd)
+	if err != nil {
+		return nil, err
+	}
+	s, err := c.Summary(ctx, frame)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, col := range s.Columns {
+		out = append(out, describe(col.Name, col.Type))
+	}
+	return out, nil
+}
+
 func plural(n int) string {
 	if n == 1 {
 		return ""

@@ -57,6 +57,15 @@ func Register(root *cobra.Command, f *cmdutil.Factory) {
 	flagsOf := map[string]map[string]lookup{
 		"policy explain": {"engine": n.allEngines, "queue": n.allQueues},
 	}
+	// Columns of the --frame being trained on.
+	trainColumns := map[string]lookup{"target": n.columns, "weights-column": n.columns, "offset-column": n.columns}
+	for _, p := range []string{"train", "train gbm", "train glm"} {
+		flagsOf[p] = trainColumns
+	}
+	listsOf := map[string]map[string]lookup{}
+	for _, p := range []string{"train", "train gbm", "train glm"} {
+		listsOf[p] = map[string]lookup{"ignore": n.columns}
+	}
 	walk(root, func(cmd *cobra.Command) {
 		path := strings.TrimPrefix(strings.TrimPrefix(cmd.CommandPath(), root.Name()), " ")
 		if a, ok := args[path]; ok && cmd.ValidArgsFunction == nil && len(cmd.ValidArgs) == 0 {
@@ -69,7 +78,9 @@ func Register(root *cobra.Command, f *cmdutil.Factory) {
 				return
 			}
 			var fn cobra.CompletionFunc
-			if lk, ok := flagsOf[path][fl.Name]; ok {
+			if lk, ok := listsOf[path][fl.Name]; ok {
+				fn = boundedList(f, lk)
+			} else if lk, ok := flagsOf[path][fl.Name]; ok {
 				fn = bounded(f, lk, 0)
 			} else if lk, ok := flags[fl.Name]; ok {
 				fn = bounded(f, lk, 0)
