@@ -26,10 +26,11 @@ func NewCmdCompletion(f *cmdutil.Factory, runF func(*CompletionOptions) error) *
 		Use:   "completion bash|zsh|fish|powershell",
 		Short: "Print a shell completion script",
 		Long: `Print the script that makes SHELL complete mlctl's commands and flags, and the
-names mlctl knows: your clusters, the frames, models and jobs on the cluster
-(--cluster, $MLCTL_CLUSTER or the configured one), and the queues, profiles
-and engine versions the policy allows. A name lookup that takes longer than
-300 ms offers nothing rather than hang the shell.
+names mlctl knows: your clusters, the frames, models, jobs and a frame's
+columns on the cluster (--cluster, $MLCTL_CLUSTER or the configured one), and
+the queues, profiles and engine versions the policy (and on yarn the
+ResourceManager) allows. A lookup that does not answer within 250 ms offers
+nothing rather than hang the shell.
 
 bash (needs the bash-completion package):
   source <(mlctl completion bash)              # this shell
