@@ -57,13 +57,11 @@ func Register(root *cobra.Command, f *cmdutil.Factory) {
 	flagsOf := map[string]map[string]lookup{
 		"policy explain": {"engine": n.allEngines, "queue": n.allQueues},
 	}
-	// Columns of the --frame being trained on.
-	trainColumns := map[string]lookup{"target": n.columns, "weights-column": n.columns, "offset-column": n.columns}
-	for _, p := range []string{"train", "train gbm", "train glm"} {
-		flagsOf[p] = trainColumns
-	}
+	// Flags whose value is a comma-separated list of names.
 	listsOf := map[string]map[string]lookup{}
+	// Training flags name columns of the --frame being trained on.
 	for _, p := range []string{"train", "train gbm", "train glm"} {
+		flagsOf[p] = map[string]lookup{"target": n.columns, "weights-column": n.columns, "offset-column": n.columns}
 		listsOf[p] = map[string]lookup{"ignore": n.columns}
 	}
 	walk(root, func(cmd *cobra.Command) {
