@@ -35,9 +35,9 @@ func (n names) mine(ctx context.Context) (*profile.Policy, *profile.Profile, err
 	return pol, res.Profile, nil
 }
 
-// queues offers the queues the caller's profile allows, its default first
-// in the description; a profile that allows any queue (or none found)
-// offers the ResourceManager's leaf queues on yarn.
+// queues offers the queues the caller's profile allows, its default queue
+// marked; a profile that allows any queue (or none found) lets the
+// ResourceManager's running leaf queues through (not on the local backend).
 func (n names) queues(ctx context.Context, cmd *cobra.Command) ([]string, error) {
 	_, pr, err := n.mine(ctx)
 	if err == nil && pr != nil && len(pr.Queues) > 0 {
