@@ -44,6 +44,13 @@ func complete(t *testing.T, f *cmdutil.Factory, args ...string) ([]string, strin
 	case <-time.After(outerOK):
 		t.Fatalf("__complete %q did not return within %s", args, outerOK)
 	}
+	// Shells drop stderr, but nothing may be written there beyond cobra's
+	// own note of the directive: no error or warning of mlctl's.
+	for _, l := range strings.Split(strings.TrimSpace(errOut.String()), "\n") {
+		if !strings.HasPrefix(l, "Completion ended with directive:") {
+			t.Errorf("__complete %q wrote %q to stderr", args, l)
+		}
+	}
 	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
 	directive := lines[len(lines)-1]
 	var names []string
