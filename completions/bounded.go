@@ -40,17 +40,26 @@ func bounded(f *cmdutil.Factory, lk lookup, max int) cobra.CompletionFunc {
 	}
 }
 
+// argsLookup is a lookup that also reads the command's positional
+// arguments (score's INPUT).
+type argsLookup func(ctx context.Context, cmd *cobra.Command, args []string) ([]string, error)
+
+// noArgsNeeded adapts a lookup to argsLookup.
+func noArgsNeeded(lk lookup) argsLookup {
+	return func(ctx context.Context, cmd *cobra.Command, _ []string) ([]string, error) { return lk(ctx, cmd) }
+}
+
 // boundedList is bounded for a flag whose value is a comma-separated list
 // (--ignore a,b,c): it completes the last element, keeps the ones before
 // it, and does not offer those again.
-func boundedList(f *cmdutil.Factory, lk lookup) cobra.CompletionFunc {
-	return func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+func boundedList(f *cmdutil.Factory, lk argsLookup) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		head, last := "", toComplete
 		if i := strings.LastIndex(toComplete, ","); i >= 0 {
 			head, last = toComplete[:i+1], toComplete[i+1:]
 		}
 		settle(f, cmd)
-		cands := within(cmd.Context(), Limit, func(ctx context.Context) ([]string, error) { return lk(ctx, cmd) })
+		cands := within(cmd.Context(), Limit, func(ctx context.Context) ([]string, error) { return lk(ctx, cmd, args) })
 		out := filter(cands, last, strings.Split(head, ","))
 		for i := range out {
 			out[i] = head + out[i]

@@ -2,8 +2,11 @@ package completions_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -128,6 +131,39 @@ func TestCompleteNames(t *testing.T) {
 		}
 		if directive != noFile {
 			t.Errorf("%q: directive %s, want %s (no file names)", tc.args, directive, noFile)
+		}
+	}
+}
+
+// TestCompleteScoreKeep: score --keep offers INPUT's header columns (CSV,
+// gzipped CSV, another separator), none before INPUT is given.
+func TestCompleteScoreKeep(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "flights.csv")
+	if err := os.WriteFile(csv, []byte("FlightID,Origin,\"Dest\"\n1,SFO,JFK\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gz := filepath.Join(dir, "flights.tsv.gz")
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte("FlightID\tOrigin\tDest\n1\tSFO\tJFK\n"))
+	zw.Close()
+	if err := os.WriteFile(gz, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := clitest.Factory(clitest.NewBackend("local"), nil)
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"score", "m.mlz", csv, "--keep", ""}, []string{"Dest", "FlightID", "Origin"}},
+		{[]string{"score", "m.mlz", csv, "--keep", "Origin,"}, []string{"Origin,Dest", "Origin,FlightID"}},
+		{[]string{"score", "m.mlz", gz, "--keep", "F"}, []string{"FlightID"}},
+		{[]string{"score", "m.mlz", "--keep", ""}, nil},
+		{[]string{"score", "m.mlz", filepath.Join(dir, "missing.csv"), "--keep", ""}, nil},
+	} {
+		if got, directive := complete(t, f, tc.args...); !slices.Equal(got, tc.want) || directive != noFile {
+			t.Errorf("%q: %q %s, want %q", tc.args, got, directive, tc.want)
 		}
 	}
 }

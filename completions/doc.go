@@ -3,8 +3,8 @@
 // packagers (mlctl.bash, _mlctl for zsh, mlctl.fish, mlctl.ps1; regenerate
 // them with `go generate ./completions` or `make completions`), and the
 // dynamic completion of names (clusters, frames, models, jobs, a frame's
-// columns, queues, profiles, engine versions) that the scripts ask for
-// through cobra's hidden `__complete` command.
+// columns, the header of score's INPUT, queues, profiles, engine versions)
+// that the scripts ask for through cobra's hidden `__complete` command.
 //
 // The scripts are cobra's: they call `mlctl __complete ARGS...` for every
 // TAB, so they follow the command tree of the installed binary and only go

@@ -58,11 +58,13 @@ func Register(root *cobra.Command, f *cmdutil.Factory) {
 		"policy explain": {"engine": n.allEngines, "queue": n.allQueues},
 	}
 	// Flags whose value is a comma-separated list of names.
-	listsOf := map[string]map[string]lookup{}
+	listsOf := map[string]map[string]argsLookup{
+		"score": {"keep": inputColumns},
+	}
 	// Training flags name columns of the --frame being trained on.
 	for _, p := range []string{"train", "train gbm", "train glm"} {
 		flagsOf[p] = map[string]lookup{"target": n.columns, "weights-column": n.columns, "offset-column": n.columns}
-		listsOf[p] = map[string]lookup{"ignore": n.columns}
+		listsOf[p] = map[string]argsLookup{"ignore": noArgsNeeded(n.columns)}
 	}
 	walk(root, func(cmd *cobra.Command) {
 		path := strings.TrimPrefix(strings.TrimPrefix(cmd.CommandPath(), root.Name()), " ")
