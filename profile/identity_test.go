@@ -91,3 +91,19 @@ func TestGroups(t *testing.T) {
 		t.Error("groups of a missing user: want an error")
 	}
 }
+
+// FuzzShortName: rules and principals from outside never panic, and a name
+// that comes out is simple.
+func FuzzShortName(f *testing.F) {
+	f.Add(`RULE:[2:$1@$0](airflow@EXAMPLE\.COM)s/.*/svc-ml/`, "airflow/h@EXAMPLE.COM")
+	f.Add(`RULE:[1:$1@$0](.*@P\.COM)s/@.*///L`, "Bob@P.COM")
+	f.Add(`RULE:[2:$2:$1](([^:]*):(.*))s/(.*):(.*)/$2-$1/g`, "a/b@R")
+	f.Add("DEFAULT", "x@R")
+	f.Fuzz(func(t *testing.T, rule, principal string) {
+		p := &Policy{Backends: Backends{Kerberos: Kerberos{AuthToLocal: []string{rule, "DEFAULT"}}}}
+		name, err := p.ShortName(principal)
+		if err == nil && (name == "" || strings.ContainsAny(name, "@/")) {
+			t.Fatalf("ShortName(%q) with %q = %q", principal, rule, name)
+		}
+	})
+}

@@ -115,6 +115,23 @@ func TestCheckFileSafety(t *testing.T) {
 			t.Errorf("0644, owned by root: %v", err)
 		}
 	}
+	// A directory owned by someone else, who could swap the file.
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	inSub := writePolicy(t, sub, "", 0o644)
+	if currentUser(t).Uid == "0" {
+		os.Chown(inSub, 0, 0)
+		nonRootOwner(t, sub)
+		err := CheckFileSafety(inSub, nil)
+		if err == nil || !strings.Contains(err.Error(), "directory "+sub+" is owned by nobody") || !strings.Contains(errs.Hint(err), "chown root "+sub) {
+			t.Errorf("directory owned by nobody: %v (hint %q)", err, errs.Hint(err))
+		}
+		if err := CheckFileSafety(inSub, []string{"nobody"}); err != nil {
+			t.Errorf("directory owned by an admin: %v", err)
+		}
+	}
 	if err := CheckFileSafety(dir, []string{me.Username}); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("a directory: %v", err)
 	}

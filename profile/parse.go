@@ -69,7 +69,11 @@ func (d *decoder) decodeDocument(data []byte) (*Policy, *explicit) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
-		d.syntax(err, data)
+		if errors.Is(err, io.EOF) {
+			d.problem(nil, "the policy file holds only comments", "start it with: apiVersion: "+APIVersion+" and kind: "+Kind)
+		} else {
+			d.syntax(err, data)
+		}
 		return nil, nil
 	}
 	var extra yaml.Node

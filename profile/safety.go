@@ -16,7 +16,8 @@ import (
 // admin could have changed, as sshd's StrictModes does for authorized_keys:
 // the file must be a regular file, owned by root or by one of admins (user
 // names), not writable by group or others, in a directory not writable by
-// others. The error (exit code 2) names the file, what is wrong and the
+// others and owned by root, an admin or the file's owner (anyone else who
+// owns the directory could put their own file in its place). The error (exit code 2) names the file, what is wrong and the
 // command that fixes it.
 func CheckFileSafety(path string, admins []string) error {
 	fi, err := os.Stat(path)
@@ -48,16 +49,20 @@ func checkSafety(path string, fi, dir fs.FileInfo, admins []string) error {
 		fixes = append(fixes, "chmod go-w "+path)
 	}
 	if uid, ok := ownerUID(fi); ok && uid != 0 && !adminOwns(uid, admins) {
-		owner := strconv.FormatUint(uint64(uid), 10)
-		if u, err := user.LookupId(owner); err == nil {
-			owner = u.Username + " (uid " + owner + ")"
-		}
+		owner := ownerName(uid)
 		allowed := "root"
 		if len(admins) > 0 {
 			allowed = "root or an admin user (" + strings.Join(admins, ", ") + ")"
 		}
 		why = append(why, fmt.Sprintf("it is owned by %s, not by %s", owner, allowed))
 		fixes = append(fixes, "chown root "+path)
+	}
+	if duid, ok := ownerUID(dir); ok && duid != 0 && !adminOwns(duid, admins) {
+		if fuid, _ := ownerUID(fi); fuid != duid {
+			d := filepath.Dir(path)
+			why = append(why, fmt.Sprintf("its directory %s is owned by %s, who could replace it", d, ownerName(duid)))
+			fixes = append(fixes, "chown root "+d)
+		}
 	}
 	if dir.Mode().Perm()&0o002 != 0 {
 		d := filepath.Dir(path)
@@ -69,6 +74,14 @@ func checkSafety(path string, fi, dir fs.FileInfo, admins []string) error {
 	}
 	return errs.New(errs.Usage, fmt.Errorf("policy %s is refused: %s", path, strings.Join(why, "; ")),
 		"run: "+strings.Join(fixes, " && ")+" (or pass --insecure-policy while developing)")
+}
+
+func ownerName(uid uint32) string {
+	id := strconv.FormatUint(uint64(uid), 10)
+	if u, err := user.LookupId(id); err == nil {
+		return u.Username + " (uid " + id + ")"
+	}
+	return "uid " + id
 }
 
 func adminOwns(uid uint32, admins []string) bool {

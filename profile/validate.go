@@ -90,8 +90,6 @@ func (d *decoder) checkEngines(p *Policy) {
 		if _, ok := seen[def]; !ok {
 			d.problemAt("engines.default", fmt.Sprintf("engines.default: engine version %q is not defined", def), definedHint(p))
 		}
-	} else if len(p.Engines.Versions) > 0 {
-		d.problemAt("engines", "engines: versions are defined but no default", fmt.Sprintf("add default: %q", p.Engines.Versions[len(p.Engines.Versions)-1].Name))
 	}
 }
 
