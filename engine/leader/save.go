@@ -191,8 +191,15 @@ func (l *Leader) save(ctx context.Context, st snapshot.Storage, dir string, prog
 	if perr != nil && !errors.Is(perr, snapshot.ErrNoSave) {
 		l.log.Printf("save: the previous save is unreadable, it will be replaced: %v", perr)
 	}
+	complete := false // every file written and checked
 	defer func() {
 		if err == nil {
+			return
+		}
+		if complete {
+			// Replacing current.json failed part-way: on HDFS it or its
+			// .next may already name this save, so the save stays.
+			err = fmt.Errorf("save %s is complete, but pointing %s at it failed (restore uses the save it names, this one or the previous): %w", st.Where(name), st.Where(snapshot.CurrentFile), err)
 			return
 		}
 		// Remove what this save wrote; current.json was not touched.
@@ -246,16 +253,23 @@ func (l *Leader) save(ctx context.Context, st snapshot.Storage, dir string, prog
 		return nil, err
 	}
 	// The save is complete: only now does current.json point at it.
+	complete = true
 	if err := snapshot.WriteCurrent(ctx, st, &snapshot.Current{Save: name, ManifestSHA256: snapshot.Sum(mdata), Written: time.Now().UTC()}); err != nil {
 		return nil, err
 	}
-	keep := []string{name}
-	if prev != nil {
-		keep = append(keep, prev.Save)
-	}
-	pruned, perr := snapshot.Prune(ctx, st, keep...)
-	if perr != nil {
-		l.log.Printf("save: removing older saves: %v", perr)
+	// Older saves go, but the previous one (a crash between the steps above
+	// is then safe). With an unreadable current.json nothing is removed:
+	// the user may want one of them back.
+	var pruned []string
+	if perr == nil || errors.Is(perr, snapshot.ErrNoSave) {
+		keep := []string{name}
+		if prev != nil {
+			keep = append(keep, prev.Save)
+		}
+		var err error
+		if pruned, err = snapshot.Prune(ctx, st, keep...); err != nil {
+			l.log.Printf("save: removing older saves: %v", err)
+		}
 	}
 	res := &saved{manifest: m, SaveResult: resultOf(dir, st, name, m)}
 	res.Pruned = pruned

@@ -94,6 +94,21 @@ func TestSaveRestoreOnSecureHDFS(t *testing.T) {
 	compareStates(t, "restored from HDFS into 2 nodes", want, stateOf(t, dst))
 	stop(dst)
 
+	// The instant of an HDFS replace with no current.json, only its
+	// complete .next: restore reads that.
+	cur := home + "/saves/" + snapshot.CurrentFile
+	if err := gw.Rename(ctx, cur, cur+".next"); err != nil {
+		t.Fatal(err)
+	}
+	mid := proctest.StartRemote(t, 1, 0, remote)
+	if _, err := restore(t, mid.Client, dir); err != nil {
+		t.Errorf("restore from current.json.next: %v", err)
+	}
+	stop(mid)
+	if err := gw.Rename(ctx, cur+".next", cur); err != nil {
+		t.Fatal(err)
+	}
+
 	// Flip a byte of a chunk on HDFS: the restore names it and exits 7.
 	victim := home + "/saves/" + names[1] + "/frames/air/000000.chunk"
 	rc, err := gw.Open(ctx, victim, 0, -1)

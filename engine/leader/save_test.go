@@ -302,6 +302,35 @@ func TestInterruptedSaveKeepsPrevious(t *testing.T) {
 	if len(names) != 2 || filepath.Join(dir, names[0]) != second.Result || filepath.Join(dir, names[1]) != third.Result {
 		t.Errorf("after three saves: %v, want %s and %s", names, second.Result, third.Result)
 	}
+
+	// Writing current.json fails: the complete save stays (on HDFS the
+	// pointer may already name it), current.json is as it was.
+	cur1, _ := os.ReadFile(filepath.Join(dir, snapshot.CurrentFile))
+	snapshot.BeforeWrite = func(rel string) error {
+		if rel == snapshot.CurrentFile {
+			return errors.New("quota exceeded (injected)")
+		}
+		return nil
+	}
+	j, err = runJob(t, src.Client, func(ctx context.Context) (*api.Job, error) { return src.Client.Save(ctx, api.SaveRequest{Dir: dir}) })
+	snapshot.BeforeWrite = nil
+	if err == nil || !strings.Contains(j.Error, "is complete") || !strings.Contains(j.Error, "quota exceeded") {
+		t.Errorf("failed pointer update: %v %+v", err, j)
+	}
+	if cur, _ := os.ReadFile(filepath.Join(dir, snapshot.CurrentFile)); !bytes.Equal(cur, cur1) || len(saveDirs(t, dir)) != 3 {
+		t.Errorf("after a failed pointer update: current.json %s, saves %v", cur, saveDirs(t, dir))
+	}
+
+	// A damaged current.json is replaced, and no older save is removed
+	// (one of them may be the one the user wants back).
+	os.WriteFile(filepath.Join(dir, snapshot.CurrentFile), []byte("{garbage"), 0o600)
+	save(t, src.Client, dir)
+	if n := len(saveDirs(t, dir)); n != 4 {
+		t.Errorf("a save over a damaged current.json left %d saves, want all 4", n)
+	}
+	if _, err := restore(t, proctest.Start(t, 1, 0).Client, dir); err != nil {
+		t.Errorf("restore after replacing a damaged current.json: %v", err)
+	}
 }
 
 func saveDirs(t *testing.T, dir string) []string {

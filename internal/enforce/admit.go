@@ -110,6 +110,9 @@ func (g *Gate) Admit(ctx context.Context, b Lister, ask Ask) (*Admission, error)
 	if err != nil {
 		return nil, err
 	}
+	if err := g.checkOverride(ctx, pol, id); err != nil {
+		return nil, err
+	}
 	res := pol.Resolve(id)
 	backend := DefaultBackend(pol, ask.Spec.Backend)
 	ask.Spec.Backend = backend
@@ -136,7 +139,7 @@ func (g *Gate) Admit(ctx context.Context, b Lister, ask Ask) (*Admission, error)
 	adm.Spec = spec
 	if !dec.Allowed {
 		reason := denialWords(dec)
-		if err := adm.log.append(g, adm.record(audit.OutcomeDenied, reason)); err != nil {
+		if err := adm.log.Append(adm.record(audit.OutcomeDenied, reason)); err != nil {
 			g.warn("%v", err)
 		}
 		return nil, deniedError(ask.Action, spec.Name, pol, res, dec)
@@ -215,8 +218,13 @@ func applyProfile(spec *launcher.Spec, pol *profile.Policy, pr *profile.Profile,
 	}
 	// Engine builds live on HDFS: a local cluster runs one only when the
 	// policy names a local file for it.
-	if e != nil && (backend == profile.BackendYarn || strings.HasPrefix(e.Path, "/")) {
+	switch {
+	case e == nil:
+	case backend == profile.BackendYarn || strings.HasPrefix(e.Path, "/"):
 		spec.Engine = &launcher.EngineBinary{Version: e.Name, Path: e.Path, SHA256: strings.ToLower(e.SHA256)}
+	case engine != "":
+		return errs.New(errs.Usage, fmt.Errorf("engine %s is a build on HDFS (%s): local clusters cannot run it", e.Name, e.Path),
+			"leave out --engine on the local backend (its nodes run this mlctl), or launch with --backend yarn")
 	}
 	return nil
 }
@@ -233,7 +241,7 @@ func (a *Admission) Done(g *Gate, rec *launcher.Record, err error) error {
 			r.Queue = rec.Queue
 		}
 	}
-	if werr := a.log.append(g, r); werr != nil {
+	if werr := a.log.Append(r); werr != nil {
 		if a.log.strict {
 			return errs.New(errs.Error, fmt.Errorf("the %s of %s is not in the audit log: %w", a.action, a.Spec.Name, werr),
 				"tell "+a.Resolution.Contact+"; the cluster is running")

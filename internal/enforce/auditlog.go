@@ -58,8 +58,6 @@ func (l *Log) ready(g *Gate) error {
 	return nil
 }
 
-func (l *Log) append(_ *Gate, r audit.Record) error { return l.Append(r) }
-
 // Note appends one record for a stop, save or reap, best effort: an audit
 // log that cannot be written is a warning (the stop itself has happened).
 func (g *Gate) Note(ctx context.Context, action string, rec *launcher.Record, name, outcome, reason string) {

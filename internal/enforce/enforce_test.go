@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -260,5 +261,45 @@ func TestHDFSPath(t *testing.T) {
 	}
 	if _, err := HDFSPath(nil, "s3://b/x"); errs.Code(err) != errs.Usage {
 		t.Errorf("s3: %v", err)
+	}
+}
+
+// While the gateway has an installed policy, a launch under another one
+// (--policy, $MLCTL_POLICY) is for the installed policy's admins only.
+func TestOverrideOfTheInstalledPolicy(t *testing.T) {
+	installed := filepath.Join(t.TempDir(), "policy.yaml")
+	// The file's owner (whoever runs the test) must be root or an admin for
+	// the installed policy to load.
+	me, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(testPolicy, "users: [root-admin]", "users: [root-admin, sam, "+me.Username+"]", 1)
+	if err := os.WriteFile(installed, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		user string
+		code int
+	}{{"alice", errs.Denied}, {"sam", errs.OK}} {
+		g, _ := gate(t, c.user, testPolicy) // Source "policy.yaml": not the installed file
+		g.Installed = installed
+		_, err := g.Admit(context.Background(), clitest.NewBackend("local"), Ask{Action: audit.ActionLaunch,
+			Spec: launcher.Spec{Name: "c1", Backend: "local", Nodes: 1}, Given: map[string]bool{}})
+		if errs.Code(err) != c.code {
+			t.Errorf("%s: code %d (%v)", c.user, errs.Code(err), err)
+		}
+		if c.code == errs.Denied && !strings.Contains(err.Error(), "only its admins may act under another policy") {
+			t.Errorf("%s: %v", c.user, err)
+		}
+	}
+	// Under the installed policy itself nothing changes.
+	g, _ := gate(t, "alice", testPolicy)
+	g.Installed = installed
+	pol, _ := profile.Load(installed, profile.LoadOptions{})
+	g.Policy = func() (*profile.Policy, error) { return pol, nil }
+	if _, err := g.Admit(context.Background(), clitest.NewBackend("local"), Ask{Action: audit.ActionLaunch,
+		Spec: launcher.Spec{Name: "c1", Backend: "local", Nodes: 1}, Given: map[string]bool{}}); err != nil {
+		t.Errorf("installed policy: %v", err)
 	}
 }

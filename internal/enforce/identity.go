@@ -24,6 +24,10 @@ type Gate struct {
 	Home string
 	// Warn receives warnings (an unwritable local audit log).
 	Warn func(format string, a ...any)
+	// Installed is the gateway's installed policy ("" =
+	// profile.DefaultPath): while it exists, only its admins may launch
+	// under another one.
+	Installed string
 }
 
 // FromFactory builds the Gate of a command from its Factory.
@@ -114,6 +118,9 @@ func (g *Gate) RequireAdmin(ctx context.Context, what string) (*profile.Policy, 
 	}
 	id, err := g.Who(ctx, pol)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := g.checkOverride(ctx, pol, id); err != nil {
 		return nil, nil, err
 	}
 	res := pol.Resolve(id)

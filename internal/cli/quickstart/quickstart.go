@@ -16,6 +16,7 @@ import (
 	importcmd "github.com/mlctl/mlctl/internal/cli/frame/import"
 	"github.com/mlctl/mlctl/internal/cli/frame/summary"
 	"github.com/mlctl/mlctl/internal/cmdutil"
+	"github.com/mlctl/mlctl/internal/enforce"
 	"github.com/mlctl/mlctl/internal/iostreams"
 	"github.com/mlctl/mlctl/launcher"
 	"github.com/spf13/cobra"
@@ -44,11 +45,17 @@ type QuickstartOptions struct {
 	Timeout time.Duration
 	// TempDir is where the example data is written ("" = the system's).
 	TempDir string
+	// Gate applies the policy to the launch, as cluster launch does (nil:
+	// none).
+	Gate *enforce.Gate
 }
 
 // NewCmdQuickstart returns the `quickstart` command.
 func NewCmdQuickstart(f *cmdutil.Factory, runF func(*QuickstartOptions) error) *cobra.Command {
 	opts := &QuickstartOptions{IO: f.IOStreams, Backend: f.Backend, ClusterAPI: f.ClusterAPI, Identity: f.Identity, Now: f.Now, Version: f.Build.Version}
+	if f.Policy != nil {
+		opts.Gate = enforce.FromFactory(f)
+	}
 	cmd := &cobra.Command{
 		Use:   "quickstart",
 		Short: "Try mlctl: launch a local cluster, import example data, clean up",
@@ -121,7 +128,7 @@ func Run(opts *QuickstartOptions) (err error) {
 	err = launch.Run(&launch.LaunchOptions{
 		IO: ios, Backend: opts.Backend, Ctx: ctx,
 		Name: ClusterName, BackendName: backendName, Nodes: Nodes, MemoryBytes: MemoryBytes, VCores: 1,
-		Wait: true, Timeout: opts.Timeout, Output: cmdutil.OutputTable,
+		Wait: true, Timeout: opts.Timeout, Output: cmdutil.OutputTable, Gate: opts.Gate,
 	})
 	if err != nil {
 		return err

@@ -38,6 +38,9 @@ profiles:
     groups: ["*"]
 `
 
+// A test cluster this process had to start is stopped at the end.
+func TestMain(m *testing.M) { os.Exit(testcluster.Main(m)) }
+
 func writeBinary(t *testing.T, n int) (string, []byte) {
 	t.Helper()
 	data := make([]byte, n)

@@ -271,7 +271,13 @@ func (r *reaper) over(ctx context.Context, c ashared.Cluster, pr *profile.Profil
 	return "", cl, nil
 }
 
-func round(d time.Duration) string { return profile.FormatDuration(d.Round(time.Minute)) }
+// round says a duration to the minute (to the second under one).
+func round(d time.Duration) string {
+	if d < time.Minute {
+		return profile.FormatDuration(d.Round(time.Second))
+	}
+	return profile.FormatDuration(d.Round(time.Minute))
+}
 
 // stop saves (when the profile says so and the API is reachable) and stops
 // the cluster; a failed save leaves it running.

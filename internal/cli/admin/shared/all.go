@@ -28,22 +28,20 @@ func All(ctx context.Context, b launcher.Backend, live, askYARN bool) (out []Clu
 	}
 	byApp := map[string]int{}
 	for _, r := range recs {
-		if live && launcher.Ended(r.State) {
-			continue
-		}
 		if r.AppID != "" {
 			byApp[r.AppID] = len(out)
 		}
 		out = append(out, Cluster{Record: r, Local: true})
 	}
 	if apps, ok := b.(enforce.Applications); ok && askYARN {
-		got, err := apps.Applications(ctx, "", live)
+		// Every state, not only live ones: the RM is the authority on
+		// whether this gateway's yarn clusters still run.
+		got, err := apps.Applications(ctx, "", false)
 		if err != nil {
 			yarnErr = fmt.Errorf("YARN's applications not listed: %w", err)
 		}
 		for _, r := range got {
 			if i, ok := byApp[r.AppID]; ok {
-				// The RM is the authority on state; the record on the rest.
 				if launcher.Ended(r.State) && !launcher.Ended(out[i].State) {
 					out[i].State, out[i].StoppedAt = r.State, r.StoppedAt
 				}
@@ -51,6 +49,15 @@ func All(ctx context.Context, b launcher.Backend, live, askYARN bool) (out []Clu
 			}
 			out = append(out, Cluster{Record: r})
 		}
+	}
+	if live {
+		kept := out[:0]
+		for _, c := range out {
+			if !launcher.Ended(c.State) {
+				kept = append(kept, c)
+			}
+		}
+		out = kept
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Owner != out[j].Owner {
