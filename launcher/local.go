@@ -299,8 +299,8 @@ func (l *Local) Stop(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if rec.State == StateStopped {
-		return nil
+	if rec.State == StateStopped || rec.State == StateExpired {
+		return nil // ended, by the user or a limit: keep what ended it
 	}
 	if rec.Leader != "" {
 		if c, err := l.client(rec); err == nil {

@@ -95,6 +95,13 @@ func TestLocalUptimeStopExpiresTheCluster(t *testing.T) {
 	if end.StoppedAt.Before(rec.EndsAt) {
 		t.Errorf("stopped at %s, before its end %s", end.StoppedAt, rec.EndsAt)
 	}
+	// A stop afterwards keeps what ended it.
+	if err := l.Stop(context.Background(), "uptime"); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := l.Get(context.Background(), "uptime"); after.State != StateExpired || after.StopReason != end.StopReason {
+		t.Errorf("after cluster stop: %s %q", after.State, after.StopReason)
+	}
 }
 
 // Restart brings a stopped cluster back under its name, with its limits,

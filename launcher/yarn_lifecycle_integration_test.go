@@ -69,6 +69,21 @@ func TestYARNProfileLifecycle(t *testing.T) {
 		t.Errorf("the engine binary was hashed %d times for a refused and a good launch, want once (the cache answers the second)", n)
 	}
 	hashes.Unlock()
+	// What the cache saves (logged, not asserted): a read of the binary
+	// through WebHDFS against a look-up.
+	home := y.Home
+	y.Home = t.TempDir()
+	t0 := time.Now()
+	if _, err := y.yarnEngine(ctx, eng); err != nil {
+		t.Fatal(err)
+	}
+	cold := time.Since(t0)
+	t0 = time.Now()
+	if _, err := y.yarnEngine(ctx, eng); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("engine check of %d MiB: %s reading it through WebHDFS, %s from the cache", len(bin)>>20, cold.Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
+	y.Home = home
 	if rec.Binary != enginePath || rec.Profile != "intern" || rec.MaxIdle != spec.MaxIdle || rec.EndsAt.IsZero() {
 		t.Errorf("record: binary %q profile %q max_idle %s ends_at %s", rec.Binary, rec.Profile, rec.MaxIdle, rec.EndsAt)
 	}

@@ -89,14 +89,15 @@ func (l *Leader) EnforceLimits(ctx context.Context, lim limits.Limits, h LimitHo
 		}
 		at := now()
 		if !expireAt.IsZero() && !at.Before(expireAt) {
-			l.stopForLimit(ctx, lim, h, limits.End{State: limits.StateExpired, Reason: lim.UptimeReason(lim.UptimeByRM), At: at.UTC()}, true)
+			l.stopForLimit(ctx, lim, h, limits.End{State: limits.StateExpired, Reason: lim.UptimeReason(lim.UptimeByRM), At: at.UTC()}, true, time.Time{})
 			return
 		}
 		if lim.MaxIdle <= 0 || at.Before(idleAgain) {
 			continue
 		}
 		if idle := l.Idle(at); idle >= lim.MaxIdle {
-			if l.stopForLimit(ctx, lim, h, limits.End{State: limits.StateStopped, Reason: lim.IdleReason(idle), At: at.UTC()}, false) {
+			e := limits.End{State: limits.StateStopped, Reason: lim.IdleReason(idle), At: at.UTC()}
+			if l.stopForLimit(ctx, lim, h, e, false, at.Add(-idle)) {
 				return
 			}
 			idleAgain = at.Add(lim.MaxIdle)
@@ -104,13 +105,22 @@ func (l *Leader) EnforceLimits(ctx context.Context, lim limits.Limits, h LimitHo
 	}
 }
 
+// workSince reports whether API work came in after t, or a job runs.
+func (l *Leader) workSince(t time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.jobs.Running() > 0 || l.lastWork.After(t)
+}
+
 // errNoSave is the save error of an engine built without saving.
 var errNoSave = errors.New("this engine build cannot save clusters")
 
 // stopForLimit saves (when asked), tells the backend and shuts the cloud
-// down. It returns false, stopping nothing, when the save failed and must
-// is false.
-func (l *Leader) stopForLimit(ctx context.Context, lim limits.Limits, h LimitHooks, e limits.End, must bool) bool {
+// down. An idle stop (must false) stops nothing and returns false when the
+// save failed, or when API work came in since lastWork, the last work the
+// idle time was counted from (someone started using the cluster during
+// the save: it stays up, and its save is a good one).
+func (l *Leader) stopForLimit(ctx context.Context, lim limits.Limits, h LimitHooks, e limits.End, must bool, lastWork time.Time) bool {
 	if lim.SaveOnStop {
 		err := errNoSave
 		if h.Save != nil {
@@ -127,6 +137,10 @@ func (l *Leader) stopForLimit(ctx context.Context, lim limits.Limits, h LimitHoo
 		} else {
 			e.Saved = lim.SaveDir
 		}
+	}
+	if !must && l.workSince(lastWork) {
+		l.log.Printf("not stopping (%s): the cluster is in use again", e.Reason)
+		return false
 	}
 	l.log.Printf("stopping the cloud: %s", e.Text())
 	if h.Ended != nil {

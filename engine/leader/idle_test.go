@@ -7,6 +7,7 @@ import (
 	"log"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -236,5 +237,37 @@ func TestUptimeByRMLeavesTheEndToYARNUnlessSaving(t *testing.T) {
 	waitDone(t, n, "at the save lead")
 	if got := e.list(); len(got) != 1 || got[0].State != limits.StateExpired || got[0].Saved == "" {
 		t.Fatalf("ends: %+v", got)
+	}
+}
+
+// Work that comes in while the idle stop saves keeps the cluster up.
+func TestIdleStopCalledOffByWorkDuringTheSave(t *testing.T) {
+	l, n := oneNodeLeader(t)
+	c := &clock{t: time.Now()}
+	var e ends
+	var saves atomic.Int32
+	save := func(ctx context.Context, dir string) error {
+		if saves.Add(1) == 1 {
+			l.touch() // a user's import arrives during the first save
+		}
+		return nil
+	}
+	lim := limits.Limits{MaxIdle: time.Minute, SaveOnStop: true, SaveDir: "/tmp/saves"}
+	l.mu.Lock()
+	l.lastWork = c.now()
+	l.mu.Unlock()
+	go l.EnforceLimits(context.Background(), lim, LimitHooks{Ended: e.add, Save: save, Poll: time.Millisecond, Now: c.now})
+	c.set(c.now().Add(2 * time.Minute))
+	for saves.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if !running(n) || len(e.list()) != 0 || saves.Load() != 1 {
+		t.Fatalf("stopped although work came in during the save: %+v, %d saves", e.list(), saves.Load())
+	}
+	c.set(time.Now().Add(5 * time.Minute))
+	waitDone(t, n, "idle again after the work")
+	if got := e.list(); len(got) != 1 || saves.Load() != 2 || got[0].Saved == "" {
+		t.Fatalf("ends %+v after %d saves", got, saves.Load())
 	}
 }
