@@ -37,9 +37,9 @@ var router = sync.OnceValues(func() (*launcher.Router, error) {
 			return nil, err
 		}
 	}
-	yarn := launcher.NewYARN(mlctlHome(), exe)
-	yarn.Krb = kerberosOptions() // from the settings (config.go)
-	return &launcher.Router{Local: launcher.NewLocal(mlctlHome(), exe), YARN: yarn}, nil
+	y := launcher.NewYARN(mlctlHome(), exe)
+	y.Krb = kerberosOptions() // from the settings (config.go)
+	return &launcher.Router{Local: launcher.NewLocal(mlctlHome(), exe), YARN: y}, nil
 })
 
 func init() {

@@ -65,6 +65,7 @@ func Set(path, key, value string, fileMode, dirMode fs.FileMode) error {
 			continue
 		}
 		found = true
+		unalias(m, vn)
 		// Keep the value node's comments; replace what it holds.
 		*vn = yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value,
 			HeadComment: vn.HeadComment, LineComment: vn.LineComment, FootComment: vn.FootComment}
@@ -90,6 +91,7 @@ func Unset(path, key string, fileMode, dirMode fs.FileMode) (bool, error) {
 	removed := false
 	for i := 0; i+1 < len(m.Content); {
 		if kn := m.Content[i]; kn.Kind == yaml.ScalarNode && kn.Value == key {
+			unalias(m, m.Content[i+1])
 			// A comment above the removed line goes with it only if it is
 			// the key's own (yaml.v3 attaches it to the key node).
 			m.Content = append(m.Content[:i], m.Content[i+2:]...)
@@ -102,6 +104,21 @@ func Unset(path, key string, fileMode, dirMode fs.FileMode) (bool, error) {
 		return false, nil
 	}
 	return true, write(path, f.doc, fileMode, dirMode)
+}
+
+// unalias gives every alias of n in the mapping m (*a of an &a value) its
+// own copy of n, so that changing or removing n changes no other setting.
+func unalias(m, n *yaml.Node) {
+	if n.Anchor == "" {
+		return
+	}
+	for _, other := range m.Content {
+		if other.Kind == yaml.AliasNode && other.Alias == n {
+			cp := *n
+			cp.Anchor = ""
+			*other = cp
+		}
+	}
 }
 
 // editable reads path for editing; a file that is not YAML is refused.

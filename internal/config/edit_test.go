@@ -216,3 +216,20 @@ func TestSetMakesPathsAbsolute(t *testing.T) {
 		t.Errorf("keytab %q", f.Values["keytab"])
 	}
 }
+
+// Changing a value others alias changes only that key.
+func TestSetAnchoredValue(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	writeFile(t, path, "cluster: &shared demo\nqueue: *shared\n")
+	set(t, path, "cluster", "prod")
+	f, _ := config.ReadFile(path)
+	if f.Problems != nil || f.Values["cluster"] != "prod" || f.Values["queue"] != "demo" {
+		t.Errorf("%q: %v %v", read(t, path), f.Values, f.Problems)
+	}
+	writeFile(t, path, "cluster: &shared demo\nqueue: *shared\n")
+	config.Unset(path, "cluster", config.UserFileMode, config.UserDirMode)
+	f, _ = config.ReadFile(path)
+	if f.Problems != nil || f.Values["queue"] != "demo" || len(f.Values) != 1 {
+		t.Errorf("unset: %q: %v %v", read(t, path), f.Values, f.Problems)
+	}
+}

@@ -204,3 +204,17 @@ func TestOutputOnlyFillsFormatFlags(t *testing.T) {
 		t.Errorf("score --output = %q (%v)", path, err)
 	}
 }
+
+// The README's settings table names every setting, its flag and variable.
+func TestREADMEListsEverySetting(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range config.Keys() {
+		row := "| `" + k.Name + "` | `--" + k.Flag + "` | `" + k.Env() + "` |"
+		if !strings.Contains(string(b), row) {
+			t.Errorf("README lacks the row %s", row)
+		}
+	}
+}

@@ -18,15 +18,17 @@ func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
 		Short: "Show and change mlctl's settings",
 		Long: `Every setting is resolved the same way; the first that gives a value wins:
 
-  1. the command-line flag            --cluster demo
-  2. the environment variable         MLCTL_CLUSTER=demo (MLCTL_ + the key in capitals)
-  3. your config file                 $XDG_CONFIG_HOME/mlctl/config.yaml (default ~/.config/mlctl/config.yaml)
-  4. the gateway's system file        /etc/mlctl/config.yaml (defaults an administrator sets)
+  1. the command-line flag      --cluster demo
+  2. the environment            MLCTL_CLUSTER=demo (MLCTL_ and the key in capitals)
+  3. your config file           $XDG_CONFIG_HOME/mlctl/config.yaml,
+                                default ~/.config/mlctl/config.yaml
+  4. the gateway's system file  /etc/mlctl/config.yaml (defaults an administrator sets)
   5. the built-in default
 
 MLCTL_CONFIG and MLCTL_SYSTEM_CONFIG name other files instead. The policy
 (/etc/mlctl/policy.yaml) is separate: it decides what you may do, these
-settings only save typing.
+settings only save typing. Other MLCTL_ variables (MLCTL_HOME, MLCTL_POLICY,
+MLCTL_HDFS_CA, MLCTL_FORCE_TTY) are read from the environment only.
 
 Settings:
 ` + settingsTable() + `

@@ -44,7 +44,8 @@ func NewCmdSet(f *cmdutil.Factory, runF func(*SetOptions) error) *cobra.Command 
 
 The value is checked as the flag would check it. The file is edited, not
 regenerated: comments, the order of keys and the other settings stay as they
-are, and a broken value of this key (wrong type, refused value) is replaced.
+are (blank lines between settings may go), and a broken value of this key
+(wrong type, refused value) is replaced.
 A file that is not YAML at all is refused; fix it in an editor. The new file
 is written under a temporary name and renamed over the old one, so a failure
 never leaves half a file; your file is made readable by you only (0600), the

@@ -25,9 +25,19 @@ func addConfig(cmd *cobra.Command, f *cmdutil.Factory) {
 var lenientCommands = map[string]bool{"config": true, "help": true, "version": true, "completion": true}
 
 // applyConfig resolves the settings for cmd and fills its flags that were
-// not typed. Hidden commands (the engine nodes, shell completion requests)
-// run without the user's configuration: a node must not depend on it.
+// not typed. Hidden commands (the engine nodes) run without the user's
+// configuration: a node must not depend on it. Shell completion requests
+// get the settings in f.Settings but never fail for them.
 func applyConfig(f *cmdutil.Factory, cmd *cobra.Command) error {
+	if cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd {
+		// Completion answers from what the settings say, quietly: a
+		// completer may call f.Settings.Apply(cmd) on the command it
+		// completes, to see --cluster from MLCTL_CLUSTER or a file.
+		if s, err := config.Load(config.DefaultSources()); err == nil {
+			f.Settings = s
+		}
+		return nil
+	}
 	for c := cmd; c != nil; c = c.Parent() {
 		if c.Hidden {
 			return nil

@@ -182,3 +182,29 @@ func TestRootVerboseShowsApplied(t *testing.T) {
 		t.Errorf("stderr %q, want %q", got, want)
 	}
 }
+
+// A completion request never fails for a broken file, and a completer can
+// fill the command it completes from the settings.
+func TestRootCompletionGetsSettings(t *testing.T) {
+	files(t, "cluster: demo\n", "")
+	t.Setenv("MLCTL_OUTPUT", "xml") // broken, and ignored here
+	f, _ := clitest.Factory(clitest.NewBackend("local"), nil)
+	var seen string
+	probe := &cobra.Command{Use: "probe", RunE: func(*cobra.Command, []string) error { return nil }}
+	var cluster string
+	probe.Flags().StringVar(&cluster, "cluster", "", "")
+	probe.ValidArgsFunction = func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		if f.Settings != nil && f.Settings.Apply(cmd) == nil {
+			seen = cluster
+		}
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	root := NewCmdRoot(f, probe)
+	root.SetArgs([]string{"__complete", "probe", ""})
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if seen != "demo" {
+		t.Errorf("the completer saw --cluster %q, want demo from the file", seen)
+	}
+}
