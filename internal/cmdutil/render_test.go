@@ -298,3 +298,28 @@ func BenchmarkTablePrinterTerminal(b *testing.B) {
 		}
 	}
 }
+
+// TestTableTTYControlCharacters: an escape sequence in data (a column name
+// read from a file) is shown, not obeyed, on a terminal; piped it is kept.
+func TestTableTTYControlCharacters(t *testing.T) {
+	ios, out := ttyStreams(80, false)
+	tp := NewTablePrinter(ios)
+	tp.Header("NAME", "ROWS")
+	tp.AddRow("evil\x1b[2Jname", "1")
+	tp.AddRow("ok", "2")
+	if err := tp.Render(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "NAME          ROWS\nevil\uFFFD[2Jname  1\nok            2\n"; out.String() != want {
+		t.Errorf("got %q\nwant %q", out.String(), want)
+	}
+	piped, _, pout, _ := iostreams.Test()
+	tp = NewTablePrinter(piped)
+	tp.AddRow("evil\x1b[2Jname", "1")
+	if err := tp.Render(); err != nil {
+		t.Fatal(err)
+	}
+	if pout.String() != "evil\x1b[2Jname\t1\n" {
+		t.Errorf("piped output changed: %q", pout.String())
+	}
+}

@@ -102,7 +102,7 @@ func (t *TablePrinter) renderTTY(w io.Writer) error {
 	}
 	for _, r := range t.rows {
 		for i, c := range r {
-			natural[i] = max(natural[i], displayWidth(c.text))
+			natural[i] = max(natural[i], displayWidth(printable(c.text)))
 		}
 	}
 	widths := natural
@@ -121,7 +121,7 @@ func (t *TablePrinter) renderTTY(w io.Writer) error {
 	for j, r := range t.rows {
 		rows[j] = make([]string, len(r))
 		for i, c := range r {
-			text := truncate(c.text, widths[i])
+			text := truncate(printable(c.text), widths[i])
 			if c.style != nil {
 				text = c.style(text)
 			}
@@ -139,3 +139,20 @@ func sanitize(s string) string {
 	}
 	return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s)
 }
+
+// printable replaces control characters (an escape sequence in a frame or
+// column name from a file) with U+FFFD on a terminal, so data can neither
+// drive the terminal nor throw the columns off; styles are applied after.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
