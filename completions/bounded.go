@@ -133,21 +133,23 @@ func describe(name, desc string) string {
 	return name + "\t" + desc
 }
 
-// settle gives a completion the user's settings, as the root gives every
-// command it runs: cobra's __complete is hidden, so the root leaves it
-// alone, but the name to complete depends on them (cluster from the config
-// file, the keytab login of the yarn backend). Flags typed on the command
-// line keep their values; with a broken configuration the completion goes
-// on without it.
+// settle gives the command being completed the user's settings, as the
+// root gives every command it runs: the root only loads them for cobra's
+// __complete (into f.Settings, loading them here if it did not), and the
+// name to complete depends on them (the cluster of the config file, the
+// keytab login of the yarn backend). Flags typed on the command line keep
+// their values; with a broken configuration the completion goes on without
+// it.
 func settle(f *cmdutil.Factory, cmd *cobra.Command) {
-	if f.Settings != nil {
-		return
-	}
-	s, err := config.Load(config.DefaultSources())
-	if err != nil || s.Err() != nil {
-		return
-	}
-	if s.Apply(cmd) == nil {
+	if f.Settings == nil {
+		s, err := config.Load(config.DefaultSources())
+		if err != nil {
+			return
+		}
 		f.Settings = s
 	}
+	if f.Settings.Err() != nil {
+		return
+	}
+	_ = f.Settings.Apply(cmd)
 }
