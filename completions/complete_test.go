@@ -117,6 +117,11 @@ func TestCompleteNames(t *testing.T) {
 		{[]string{"train", "gbm", "-c", "demo", "--frame", "train", "--ignore", "Origin,"}, []string{"Origin,DepTime", "Origin,Distance", "Origin,IsDelayed"}},
 		{[]string{"train", "gbm", "-c", "demo", "--target", ""}, nil}, // no --frame yet
 		{[]string{"train", "gbm", "-c", "demo", "--frame", "nosuch", "--target", ""}, nil},
+		// config set KEY VALUE: names for the settings that are names, the
+		// config command's own answers otherwise.
+		{[]string{"config", "set", "cluster", ""}, []string{"demo", "dev", "old"}},
+		{[]string{"config", "set", "backend", ""}, []string{"local", "yarn"}},
+		{[]string{"config", "set", "cluster", "demo", ""}, nil},
 		// Commands whose arguments are not files offer none.
 		{[]string{"cluster", "launch", ""}, nil},
 		{[]string{"version", ""}, nil},

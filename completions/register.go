@@ -66,8 +66,19 @@ func Register(root *cobra.Command, f *cmdutil.Factory) {
 		flagsOf[p] = map[string]lookup{"target": n.columns, "weights-column": n.columns, "offset-column": n.columns}
 		listsOf[p] = map[string]argsLookup{"ignore": noArgsNeeded(n.columns)}
 	}
+	// Values of settings that are names (config set KEY VALUE); the
+	// command's own completion answers the rest.
+	settingValues := map[string]lookup{"cluster": n.clusters(anyState), "queue": n.queues}
 	walk(root, func(cmd *cobra.Command) {
 		path := strings.TrimPrefix(strings.TrimPrefix(cmd.CommandPath(), root.Name()), " ")
+		if own := cmd.ValidArgsFunction; path == "config set" && own != nil {
+			cmd.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+				if lk := settingValues[strings.Join(args, " ")]; len(args) == 1 && lk != nil {
+					return bounded(f, lk, 0)(c, args, toComplete)
+				}
+				return own(c, args, toComplete)
+			}
+		}
 		if a, ok := args[path]; ok && cmd.ValidArgsFunction == nil && len(cmd.ValidArgs) == 0 {
 			cmd.ValidArgsFunction = bounded(f, a.lk, a.max)
 		} else if _, ok := noArgs[path]; ok && cmd.ValidArgsFunction == nil {
