@@ -33,20 +33,23 @@ ResourceManager) allows. A lookup that does not answer within 250 ms offers
 nothing rather than hang the shell.
 
 bash (needs the bash-completion package):
-  source <(mlctl completion bash)              # this shell
-  mlctl completion bash > ~/.local/share/bash-completion/completions/mlctl
+
+    source <(mlctl completion bash)              # this shell
+    mlctl completion bash > ~/.local/share/bash-completion/completions/mlctl
 
 zsh:
-  source <(mlctl completion zsh)               # this shell
-  mlctl completion zsh > "${fpath[1]}/_mlctl"  # every new shell (compinit must run)
+
+    source <(mlctl completion zsh)               # this shell
+    mlctl completion zsh > "${fpath[1]}/_mlctl"  # every new shell (compinit must run)
 
 fish:
-  mlctl completion fish | source
-  mlctl completion fish > ~/.config/fish/completions/mlctl.fish
 
-powershell:
-  mlctl completion powershell | Out-String | Invoke-Expression
-  (add that line to $PROFILE for every session)
+    mlctl completion fish | source
+    mlctl completion fish > ~/.config/fish/completions/mlctl.fish
+
+powershell (add the line to $PROFILE for every session):
+
+    mlctl completion powershell | Out-String | Invoke-Expression
 
 Packagers find the same scripts in the source tree under completions/.`,
 		Example: `  source <(mlctl completion bash)
