@@ -11,6 +11,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -170,7 +171,7 @@ func (l *Local) spawn(spec Spec, dir, exe string, env map[string]string, idx int
 	defer logf.Close()
 	cmd := exec.Command(exe, "engine", "node", "--dir", dir, "--cluster", spec.Name,
 		"--index", strconv.Itoa(idx), "--size", strconv.Itoa(spec.Nodes))
-	cmd.Env = os.Environ()
+	cmd.Env = inheritedEnv()
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -185,6 +186,19 @@ func (l *Local) spawn(spec Spec, dir, exe string, env map[string]string, idx int
 	pid := cmd.Process.Pid
 	go cmd.Wait() // reap it if it dies while we are still here
 	return pid, nil
+}
+
+// inheritedEnv is this process's environment without the limits' variables
+// (a node's limits are its cluster's, not whatever the caller had set).
+func inheritedEnv() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(limits.Names, name) {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // await waits until the leader answers with a formed, healthy cloud.

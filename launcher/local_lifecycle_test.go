@@ -158,6 +158,7 @@ func environ(t *testing.T, pid int) string {
 
 func TestLocalEnvReachesEveryNodeAndMLCTLNamesAreRefused(t *testing.T) {
 	l := newLocal(t)
+	t.Setenv("MLCTL_SAVE_ON_STOP", "1") // the caller's: a node must not inherit it
 	rec := launchSpec(t, l, Spec{Name: "env", Nodes: 2, MemoryBytes: 256 << 20, VCores: 1, MaxIdle: time.Hour, Profile: "intern",
 		Env: map[string]string{"TZ": "UTC", "TEAM_BUCKET": "s3://team a/"}})
 	for _, pid := range rec.PIDs {
@@ -166,6 +167,9 @@ func TestLocalEnvReachesEveryNodeAndMLCTLNamesAreRefused(t *testing.T) {
 			if !strings.Contains(env, want) {
 				t.Errorf("node pid %d lacks %q", pid, strings.Trim(want, "\x00"))
 			}
+		}
+		if strings.Contains(env, "\x00MLCTL_SAVE_ON_STOP=") {
+			t.Errorf("node pid %d inherited the caller's MLCTL_SAVE_ON_STOP", pid)
 		}
 	}
 	for _, bad := range []string{"MLCTL_HOME", "mlctl_max_idle", "GOMEMLIMIT", "1X", "A=B"} {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"strings"
@@ -73,7 +74,13 @@ func (y *YARN) launch(ctx context.Context, spec Spec, wait bool, progress func(P
 	if err := y.checkWebHDFS(ctx); err != nil {
 		return nil, err
 	}
-	if prev == nil {
+	if prev != nil {
+		// The ended application's HDFS record (left by a limit stop or a
+		// kill) must not be taken by the new application's AM for its own.
+		if err := y.web.Delete(ctx, y.recordPath(spec.Name), false); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("removing the ended application's record %s: %w", y.recordPath(spec.Name), err)
+		}
+	} else {
 		if err := os.MkdirAll(y.dir(""), 0o700); err != nil {
 			return nil, err
 		}

@@ -25,6 +25,10 @@ const (
 	EnvUptimeByRM = "MLCTL_UPTIME_BY_RM"
 )
 
+// Names are the variables above: a node takes them from its launcher only,
+// never inherited from the environment of whoever ran mlctl.
+var Names = []string{EnvMaxIdle, EnvEndsAt, EnvMaxUptime, EnvProfile, EnvSaveOnStop, EnvSaveDir, EnvUptimeByRM}
+
 // End states a limit gives (the launcher's names).
 const (
 	StateStopped = "stopped" // max_idle

@@ -2,6 +2,7 @@ package limits
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,8 +27,8 @@ func TestEnvRoundTrip(t *testing.T) {
 		t.Error("the zero Limits enforce something")
 	}
 	for k := range env {
-		if !strings.HasPrefix(k, "MLCTL_") {
-			t.Errorf("%s is not one of mlctl's own names", k)
+		if !strings.HasPrefix(k, "MLCTL_") || !slices.Contains(Names, k) {
+			t.Errorf("%s is not one of mlctl's own names, or missing from Names", k)
 		}
 	}
 }

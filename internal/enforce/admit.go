@@ -131,6 +131,18 @@ func (g *Gate) Admit(ctx context.Context, b Lister, ask Ask) (*Admission, error)
 	if ask.given("vcores") {
 		req.VCores = spec.VCores
 	}
+	// What the profile has no default for is what the command would launch
+	// with: that is what is checked.
+	req = res.Fill(req)
+	if req.Nodes == 0 {
+		req.Nodes = spec.Nodes
+	}
+	if req.MemoryBytes == 0 {
+		req.MemoryBytes = spec.MemoryBytes
+	}
+	if req.VCores == 0 {
+		req.VCores = spec.VCores
+	}
 	dec := res.Check(req)
 	dec.Denials = append(dec.Denials, uptimeDenials(res.Profile, spec.MaxUptime)...)
 	dec.Allowed = len(dec.Denials) == 0

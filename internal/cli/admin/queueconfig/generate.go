@@ -32,6 +32,7 @@ func queuePath(q string) string {
 // made to enforce.
 func Generate(pol *profile.Policy) (props []Property, notes []string) {
 	byQueue := map[string][]*profile.Profile{}
+	anyQueue := false
 	for i := range pol.Profiles {
 		pr := &pol.Profiles[i]
 		qs := slices.Clone(pr.Queues)
@@ -39,6 +40,7 @@ func Generate(pol *profile.Policy) (props []Property, notes []string) {
 			qs = append(qs, pr.DefaultQueue)
 		}
 		if len(qs) == 0 {
+			anyQueue = true
 			notes = append(notes, fmt.Sprintf("profile %s allows any queue, so no queue ACL can reflect it; give it queues to have YARN enforce them", pr.Name))
 		}
 		for _, q := range qs {
@@ -52,11 +54,15 @@ func Generate(pol *profile.Policy) (props []Property, notes []string) {
 	sort.Strings(queues)
 
 	admins := acl(pol.Roles.Admin.Users, pol.Roles.Admin.Groups)
-	props = append(props,
-		Property{prefix + "root.acl_submit_applications", " ",
-			"Queue ACLs are inherited: whoever may submit to a parent queue may submit to all its children, and root's default is \"*\" (everyone). A single space means nobody, so only the ACLs of the queues below decide."},
-		Property{prefix + "root.acl_administer_queue", admins,
-			"The policy's admins (roles.admin) may administer every queue: kill any application, which mlctl admin reap needs for other users' clusters."})
+	if anyQueue {
+		// Closing root would lock those profiles' users out of every queue.
+		notes = append(notes, "root's acl_submit_applications is left as it is (by default everyone, inherited by every queue), since a profile may use any queue; the queue ACLs below only add to it until every profile names its queues")
+	} else {
+		props = append(props, Property{prefix + "root.acl_submit_applications", " ",
+			"Queue ACLs are inherited: whoever may submit to a parent queue may submit to all its children, and root's default is \"*\" (everyone). A single space means nobody, so only the ACLs of the queues below decide."})
+	}
+	props = append(props, Property{prefix + "root.acl_administer_queue", admins,
+		"The policy's admins (roles.admin) may administer every queue: kill any application, which mlctl admin reap needs for other users' clusters."})
 	for _, q := range queues {
 		prs := byQueue[q]
 		names := profileNames(prs)

@@ -114,3 +114,17 @@ func TestPropertiesValue(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+// When a profile may use any queue, root is not closed: that would lock its
+// users out of YARN altogether.
+func TestRootStaysOpenForQueuelessProfiles(t *testing.T) {
+	props, notes := Generate(load(t, "classic.yaml"))
+	for _, p := range props {
+		if p.Name == "yarn.scheduler.capacity.root.acl_submit_applications" {
+			t.Errorf("root closed (%q) though profiles name no queues", p.Value)
+		}
+	}
+	if !strings.Contains(strings.Join(notes, "\n"), "root's acl_submit_applications is left as it is") {
+		t.Errorf("notes %q", notes)
+	}
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/mlctl/mlctl/internal/cli/cluster/shared"
 	"github.com/mlctl/mlctl/internal/cmdutil"
+	"github.com/mlctl/mlctl/internal/enforce"
 	"github.com/mlctl/mlctl/internal/iostreams"
 	"github.com/mlctl/mlctl/launcher"
 	"github.com/spf13/cobra"
@@ -18,11 +19,16 @@ type DeleteOptions struct {
 
 	Name        string
 	BackendName string
+	// Audit, when set, records the stop of a cluster deleted while live.
+	Audit func(ctx context.Context, action string, rec *launcher.Record, name, outcome, reason string)
 }
 
 // NewCmdDelete returns the `cluster delete` command.
 func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Command {
 	opts := &DeleteOptions{IO: f.IOStreams, Backend: f.Backend}
+	if f.Policy != nil {
+		opts.Audit = enforce.FromFactory(f).Note
+	}
 	cmd := &cobra.Command{
 		Use:     "delete NAME",
 		Aliases: []string{"rm"},
@@ -53,8 +59,21 @@ func Run(opts *DeleteOptions) error {
 	if err != nil {
 		return err
 	}
+	// Deleting a live cluster stops it: that stop goes in the audit log.
+	var live *launcher.Record
+	if opts.Audit != nil {
+		if rec, err := b.Get(opts.Ctx, opts.Name); err == nil && !launcher.Ended(rec.State) {
+			live = rec
+		}
+	}
 	if err := b.Delete(opts.Ctx, opts.Name); err != nil {
+		if live != nil {
+			opts.Audit(opts.Ctx, "stop", live, opts.Name, "failed", "cluster delete: "+err.Error())
+		}
 		return cmdutil.ClusterError(opts.Name, err)
+	}
+	if live != nil {
+		opts.Audit(opts.Ctx, "stop", live, opts.Name, "ok", "cluster delete")
 	}
 	shared.Successf(opts.IO, "Deleted cluster %s", opts.Name)
 	return nil

@@ -3,13 +3,16 @@ package stop
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mlctl/mlctl/engine/api"
+	"github.com/mlctl/mlctl/internal/audit"
 	"github.com/mlctl/mlctl/internal/cli/clitest"
 	"github.com/mlctl/mlctl/internal/errs"
 	"github.com/mlctl/mlctl/launcher"
+	"github.com/mlctl/mlctl/profile"
 )
 
 func TestStop(t *testing.T) {
@@ -146,5 +149,40 @@ func TestStopSaveEmpty(t *testing.T) {
 	}
 	if b.Clusters["demo"].State != "stopped" {
 		t.Error("not stopped")
+	}
+}
+
+// With a policy, the save and the stop each get an audit line, a failed
+// save with its error.
+func TestStopAudited(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("MLCTL_HOME", home)
+	b := runningDemo("local")
+	c := &clitest.ClusterAPI{}
+	f, _ := clitest.Factory(b, c)
+	f.Policy = func() (*profile.Policy, error) { return profile.Embedded(), nil }
+	f.Identity = func(context.Context) (string, string) { return "", "ann" }
+	if err := clitest.Exec(NewCmdStop(f, nil), "demo", "--save"); err != nil {
+		t.Fatal(err)
+	}
+	b2 := runningDemo("local")
+	c2 := &clitest.ClusterAPI{}
+	c2.Saves.SaveErr = errors.New("disk full")
+	f2, _ := clitest.Factory(b2, c2)
+	f2.Policy, f2.Identity = f.Policy, f.Identity
+	if err := clitest.Exec(NewCmdStop(f2, nil), "demo", "--save"); err == nil {
+		t.Fatal("a failed save stopped")
+	}
+	recs, err := audit.ReadFile(filepath.Join(home, "audit.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.User+" "+r.Action+" "+r.Cluster+" "+r.Outcome)
+	}
+	want := []string{"ann save demo ok", "ann stop demo ok", "ann save demo failed"}
+	if strings.Join(got, "|") != strings.Join(want, "|") || !strings.Contains(recs[2].Reason, "disk full") {
+		t.Errorf("audit %v (%q)", got, recs[len(recs)-1].Reason)
 	}
 }

@@ -3,6 +3,7 @@ package explain
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -252,7 +253,20 @@ func limitPairs(pr *profile.Profile) [][2]string {
 	if pr.ClusterSave {
 		save = "on"
 	}
+	env := "none"
+	if len(pr.Env) > 0 {
+		keys := make([]string, 0, len(pr.Env))
+		for k := range pr.Env {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for i, k := range keys {
+			keys[i] = k + "=" + pr.Env[k]
+		}
+		env = strings.Join(keys, " ")
+	}
 	return [][2]string{
+		{"priority", fmt.Sprint(pr.Priority)},
 		{"cluster_limit", none(pr.ClusterLimit)},
 		{"nodes", fmt.Sprintf("min %d, max %s, default %d", pr.Nodes.Min, none(pr.Nodes.Max), pr.Nodes.Default)},
 		{"memory_per_node", fmt.Sprintf("max %s, default %s", bytes(pr.MemoryPerNode.Max), bytes(pr.MemoryPerNode.Default))},
@@ -262,5 +276,6 @@ func limitPairs(pr *profile.Profile) [][2]string {
 		{"cluster_save", save},
 		{"queues", queues},
 		{"engines", engines},
+		{"env", env},
 	}
 }
