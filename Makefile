@@ -13,13 +13,25 @@ MODULES  := $(patsubst %/go.mod,%,$(shell find . -name go.mod -not -path './.git
 TC_DIR   ?= /tmp/mlctl-testcluster
 TC_FLAGS ?=
 
-.PHONY: build demo test deps bench bench-peers fuzz clean testcluster-up testcluster-down testcluster-smoke
+.PHONY: build demo test deps bench bench-peers fuzz clean testcluster-up testcluster-down testcluster-smoke docs completions generate
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/mlctl
 
 demo: build
 	./$(BIN) quickstart
+
+# Files generated from the command tree, committed, and checked by tests
+# that fail when they are stale: docs/cli/*.md and docs/man/*.1 (cobra's doc
+# generator, no dates) and the shell completion scripts under completions/.
+# After adding or changing a command or a flag, run make generate and commit.
+docs:
+	$(GO) run ./internal/tools/gen docs docs
+
+completions:
+	$(GO) generate ./completions
+
+generate: docs completions
 
 # The integration tests run against a real secure Hadoop (testcluster/): one
 # is started for the whole run and every test package reuses it.

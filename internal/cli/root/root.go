@@ -3,6 +3,7 @@ package root
 import (
 	"fmt"
 
+	"github.com/mlctl/mlctl/completions"
 	"github.com/mlctl/mlctl/internal/cli/admin"
 	"github.com/mlctl/mlctl/internal/cli/cluster"
 	"github.com/mlctl/mlctl/internal/cli/frame"
@@ -86,5 +87,10 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 denied by policy, 4 authentication
 		admin.NewCmdAdmin(f),
 	)
 	cmd.AddCommand(extra...)
+	// mlctl's own `completion` replaces cobra's default one; the dynamic
+	// completers are attached last, once every command is in the tree.
+	cmd.CompletionOptions.DisableDefaultCmd = true
+	cmd.AddCommand(completions.NewCmdCompletion(f, nil))
+	completions.Register(cmd, f)
 	return cmd
 }
