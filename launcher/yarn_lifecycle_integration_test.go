@@ -212,3 +212,56 @@ func TestYARNUptimeSavesAheadOfTheLifetime(t *testing.T) {
 		t.Errorf("no save on HDFS: %v", err)
 	}
 }
+
+// Launches of one build at once stage it once: the file is never replaced
+// after a launch read its modification time (YARN would refuse to localize
+// it: "changed on src filesystem").
+func TestYARNConcurrentStagingKeepsOneFile(t *testing.T) {
+	tc := testcluster.Secure(t)
+	y := newYARN(t, tc)
+	ctx := context.Background()
+	if err := y.setup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(mlctlBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe := t.TempDir() + "/mlctl"
+	os.WriteFile(exe, append(b, []byte(time.Now().String())...), 0o755) // a build never staged before
+	y.Executable = exe
+	const n = 4
+	got := make(chan *staged, n)
+	errc := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			s, err := y.stageBinary(ctx)
+			got <- s
+			errc <- err
+		}()
+	}
+	var first *staged
+	for i := 0; i < n; i++ {
+		s, err := <-got, <-errc
+		if err != nil {
+			t.Fatalf("stage %d: %v", i, err)
+		}
+		if first == nil {
+			first = s
+		}
+		if s.Path != first.Path || s.Timestamp != first.Timestamp {
+			t.Errorf("stage %d got %s at %d, another %s at %d", i, s.Path, s.Timestamp, first.Path, first.Timestamp)
+		}
+	}
+	st, err := y.web.Stat(ctx, first.Path)
+	if err != nil || st.ModificationTime != first.Timestamp || st.Length != first.Size {
+		t.Errorf("the staged file changed after staging: %+v (staged %+v) %v", st, first, err)
+	}
+	ls, _ := y.web.List(ctx, y.hdfsHome()+"/.mlctl/bin")
+	for _, f := range ls {
+		if strings.Contains(f.PathSuffix, ".tmp-") {
+			t.Errorf("a temporary file is left: %s", f.PathSuffix)
+		}
+	}
+	y.web.Delete(ctx, first.Path, false)
+}

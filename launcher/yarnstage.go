@@ -42,46 +42,43 @@ func (y *YARN) stageBinary(ctx context.Context) (*staged, error) {
 		return nil, fmt.Errorf("checking the staged binary: %w", err)
 	}
 	if err != nil || st.Length != int64(len(data)) {
-		if err := y.web.Mkdirs(ctx, dir, 0o700); err != nil {
+		if st, err = y.stageNew(ctx, dir, path, data, err == nil); err != nil {
 			return nil, err
-		}
-		if st, err = y.stageOnce(ctx, path, data, err == nil); err != nil {
-			return nil, fmt.Errorf("staging the mlctl binary to %s: %w", path, err)
 		}
 	}
 	y.pruneBinaries(ctx, dir, path)
 	return &staged{Path: path, URL: y.hdfsURL(path), Size: st.Length, Timestamp: st.ModificationTime}, nil
 }
 
-// stageOnce writes data to path through a temporary file and a rename
-// that never replaces a copy another launch staged meanwhile: YARN checks
-// the timestamp of a local resource, so replacing the file under a launch
-// that already took its timestamp fails that launch's localization
-// ("changed on src filesystem"). damaged: path holds a wrong-sized copy,
-// which is removed first.
-func (y *YARN) stageOnce(ctx context.Context, path string, data []byte, damaged bool) (*hdfs.FileStatus, error) {
-	// Not named mlctl-*: pruneBinaries must never take it for a build.
-	i := strings.LastIndex(path, "/")
-	tmp := fmt.Sprintf("%s/.%s.tmp-%d", path[:i], path[i+1:], time.Now().UnixNano())
-	if err := y.web.Create(ctx, tmp, func() io.Reader { return bytes.NewReader(data) }, 0o500, true); err != nil {
+// stageNew writes data to path through a temporary file and a rename that
+// never replaces: a staged binary must not change once written, or YARN
+// refuses to localize it for a launch that read its modification time
+// before ("changed on src filesystem"). When another launch of the same
+// build staged it meanwhile, its file is used. broken says path holds a
+// file of the wrong size (a cut-short upload), which is removed first.
+func (y *YARN) stageNew(ctx context.Context, dir, path string, data []byte, broken bool) (*hdfs.FileStatus, error) {
+	if err := y.web.Mkdirs(ctx, dir, 0o700); err != nil {
 		return nil, err
 	}
-	if damaged {
+	tmp := fmt.Sprintf("%s/.%s.tmp-%d", dir, pathBase(path), time.Now().UnixNano())
+	if err := y.web.Create(ctx, tmp, func() io.Reader { return bytes.NewReader(data) }, 0o500, true); err != nil {
+		return nil, fmt.Errorf("staging the mlctl binary to %s: %w", path, err)
+	}
+	if broken {
 		y.web.Delete(ctx, path, false)
 	}
-	rerr := y.web.Rename(ctx, tmp, path)
-	if rerr != nil {
+	if err := y.web.Rename(ctx, tmp, path); err != nil {
 		y.web.Delete(ctx, tmp, false)
+		// Refused when path exists: another launch staged it first.
+		if st, serr := y.web.Stat(ctx, path); serr == nil && st.Length == int64(len(data)) {
+			return st, nil
+		}
+		return nil, fmt.Errorf("staging the mlctl binary to %s: %w", path, err)
 	}
-	st, err := y.web.Stat(ctx, path)
-	if err != nil {
-		return nil, errors.Join(rerr, err)
-	}
-	if st.Length != int64(len(data)) {
-		return nil, fmt.Errorf("%s holds %d bytes, the binary %d", path, st.Length, len(data))
-	}
-	return st, nil // ours, or the same build another launch staged first
+	return y.web.Stat(ctx, path)
 }
+
+func pathBase(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }
 
 // Staged builds kept: the newest KeepBinaries, and any a cluster that has not
 // ended here runs (YARN localizes the binary again for every container it
