@@ -189,8 +189,20 @@ func TestYARNUptimeSavesAheadOfTheLifetime(t *testing.T) {
 	defer cancel()
 	rec := launchYARN(t, y, Spec{Name: "h3-uptime", Backend: "yarn", Nodes: 1, MemoryBytes: 256 << 20, VCores: 1,
 		MaxUptime: 40 * time.Second, SaveOnStop: true, Profile: "senior"})
+	// Something to save (an empty cluster writes no save).
+	putHDFS(t, y, "/user/"+tc.User+"/h3-uptime.csv", []byte("a,b\n1,x\n2,y\n"))
+	c, err := y.Client(ctx, "h3-uptime")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := c.ImportFrame(ctx, api.ImportRequest{Paths: []string{"hdfs:///user/" + tc.User + "/h3-uptime.csv"}, Name: "d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitJob(ctx, j.ID, nil); err != nil {
+		t.Fatal(err)
+	}
 	var end *Record
-	var err error
 	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(500 * time.Millisecond) {
 		if end, err = y.Get(ctx, "h3-uptime"); err != nil {
 			t.Fatal(err)
