@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlctl/mlctl/internal/textdist"
 	"gopkg.in/yaml.v3"
 )
 
@@ -371,7 +372,7 @@ func envName(s string) bool {
 func suggest(key string, known []string) string {
 	best, bestD := "", 1<<30
 	for _, k := range known {
-		if dist := editDistance(strings.ToLower(key), k); dist < bestD {
+		if dist := textdist.Levenshtein(strings.ToLower(key), k); dist < bestD {
 			best, bestD = k, dist
 		}
 	}
@@ -379,24 +380,4 @@ func suggest(key string, known []string) string {
 		return fmt.Sprintf("did you mean %q?", best)
 	}
 	return "known keys: " + strings.Join(known, ", ")
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

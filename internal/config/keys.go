@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mlctl/mlctl/internal/textdist"
 	"github.com/spf13/pflag"
 )
 
@@ -161,7 +162,7 @@ func (k Key) Normalize(v string) string {
 func UnknownKeyHint(name string) string {
 	best, bestD := "", 1<<30
 	for _, k := range keys {
-		if d := distance(strings.ToLower(name), k.Name); d < bestD {
+		if d := textdist.Levenshtein(strings.ToLower(name), k.Name); d < bestD {
 			best, bestD = k.Name, d
 		}
 	}
@@ -174,25 +175,4 @@ func UnknownKeyHint(name string) string {
 	}
 	sort.Strings(names)
 	return "the settings are " + strings.Join(names, ", ")
-}
-
-// distance is the Levenshtein edit distance.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mlctl/mlctl/internal/cmdutil"
 	"github.com/mlctl/mlctl/internal/errs"
+	"github.com/mlctl/mlctl/internal/textdist"
 	"gopkg.in/yaml.v3"
 )
 
@@ -181,29 +182,9 @@ func yamlError(name string, err error) error {
 func suggest(key string) string {
 	best, bestD := "", 3
 	for _, k := range Keys() {
-		if d := editDistance(key, k); d < bestD {
+		if d := textdist.Levenshtein(key, k); d < bestD {
 			best, bestD = k, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
