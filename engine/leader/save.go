@@ -29,18 +29,7 @@ func (l *Leader) saveRoutes() {
 			writeErr(w, err)
 			return
 		}
-		l.touch()
-		st, err := l.openSaves(req.Dir)
-		if err != nil {
-			writeErr(w, err)
-			return
-		}
-		if err := l.reserve(saveKey, "a save or restore is already running", "wait for it (mlctl job list)"); err != nil {
-			writeErr(w, err)
-			return
-		}
-		writeJSON(w, l.startJob("save", req.Dir, func(ctx context.Context, p *jobs.Progress) (string, error) {
-			defer l.release(saveKey)
+		l.saveJob(w, "save", req.Dir, func(ctx context.Context, st snapshot.Storage, p *jobs.Progress) (string, error) {
 			res, err := l.save(ctx, st, req.Dir, p.Set)
 			if err != nil {
 				return "", err
@@ -51,7 +40,7 @@ func (l *Leader) saveRoutes() {
 			}
 			p.Set(1, saveSummary(&res.SaveResult))
 			return res.Location, nil
-		}))
+		})
 	})
 	n.Handle("POST /api/v1/cluster/restore", func(w http.ResponseWriter, r *http.Request) {
 		var req api.RestoreRequest
@@ -59,26 +48,35 @@ func (l *Leader) saveRoutes() {
 			writeErr(w, err)
 			return
 		}
-		l.touch()
-		st, err := l.openSaves(req.Dir)
-		if err != nil {
-			writeErr(w, err)
-			return
-		}
-		if err := l.reserve(saveKey, "a save or restore is already running", "wait for it (mlctl job list)"); err != nil {
-			writeErr(w, err)
-			return
-		}
-		writeJSON(w, l.startJob("restore", req.Dir, func(ctx context.Context, p *jobs.Progress) (string, error) {
-			defer l.release(saveKey)
+		l.saveJob(w, "restore", req.Dir, func(ctx context.Context, st snapshot.Storage, p *jobs.Progress) (string, error) {
 			res, err := l.restore(ctx, st, req.Dir, p.Set)
 			if err != nil {
 				return "", err
 			}
 			p.Set(1, saveSummary(&res.SaveResult))
 			return res.Location, nil
-		}))
+		})
 	})
+}
+
+// saveJob is what both routes share: the storage at dir is opened and
+// checked, the cluster is reserved for one save or restore at a time, and
+// run becomes a job of that kind that releases the reservation when it ends.
+func (l *Leader) saveJob(w http.ResponseWriter, kind, dir string, run func(context.Context, snapshot.Storage, *jobs.Progress) (string, error)) {
+	l.touch()
+	st, err := l.openSaves(dir)
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	if err := l.reserve(saveKey, "a save or restore is already running", "wait for it (mlctl job list)"); err != nil {
+		writeErr(w, err)
+		return
+	}
+	writeJSON(w, l.startJob(kind, dir, func(ctx context.Context, p *jobs.Progress) (string, error) {
+		defer l.release(saveKey)
+		return run(ctx, st, p)
+	}))
 }
 
 func decodeStrict(r *http.Request, v any) error {
